@@ -1,0 +1,2 @@
+//! iamlog: exact, fast answers to AWS IAM questions.
+pub mod query;
