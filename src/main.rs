@@ -1,1 +1,4 @@
-fn main() {}
+//! The `iamlog` command line; everything lives in `iamlog::cli`.
+fn main() -> std::process::ExitCode {
+    iamlog::cli::main()
+}

@@ -1,0 +1,924 @@
+//! Policy documents: the typed model and how it is read from JSON (spec §1).
+
+use super::arn::{ArnPattern, ShortArns};
+use super::condition::{Clause, Condition, Operand, Operator, OperatorError};
+use super::pattern::{Case, Pattern, Syntax, Variables};
+use super::principal::{Caller, PrincipalEntry, PrincipalMatch};
+use crate::diag::Diagnostic;
+use crate::json::pointer_token;
+use serde_json::Value;
+use std::fmt;
+
+/// The role a document plays; it decides which elements are required or forbidden (§1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    /// Inline or managed identity policy of a user, group or role.
+    Identity,
+    /// A permissions boundary.
+    Boundary,
+    /// A session policy.
+    Session,
+    /// A role's trust policy.
+    Trust,
+    /// A resource policy (S3 bucket, KMS key, SQS queue, ...).
+    Resource,
+    /// A service control policy.
+    Scp,
+    /// A resource control policy.
+    Rcp,
+    /// A VPC endpoint policy.
+    Endpoint,
+}
+
+impl PolicyKind {
+    /// True for kinds that must have a Principal.
+    pub fn needs_principal(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Trust | PolicyKind::Resource | PolicyKind::Rcp | PolicyKind::Endpoint
+        )
+    }
+
+    /// True for IAM's own policy kinds (stricter Sid rules, no Id).
+    pub fn is_iam(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session | PolicyKind::Trust
+        )
+    }
+
+    /// How short ARNs in Resource read in this kind of document (spec §2 step 5).
+    pub fn short_arns(self) -> ShortArns {
+        match self {
+            PolicyKind::Resource | PolicyKind::Trust | PolicyKind::Rcp | PolicyKind::Endpoint => {
+                ShortArns::MatchNothing
+            }
+            _ => ShortArns::PadWithStar,
+        }
+    }
+
+    /// The lowercase name used on the command line and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::Boundary => "boundary",
+            PolicyKind::Session => "session",
+            PolicyKind::Trust => "trust",
+            PolicyKind::Resource => "resource",
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+            PolicyKind::Endpoint => "endpoint",
+        }
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The policy language version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `2012-10-17`: policy variables are expanded.
+    V2012,
+    /// `2008-10-17`, or no Version: `${...}` is literal text.
+    V2008,
+}
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Grants.
+    Allow,
+    /// Denies, overriding every Allow.
+    Deny,
+}
+
+/// One entry of `Action` / `NotAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ActionPattern {
+    /// `"*"`.
+    Any,
+    /// `service:name-glob`; the service is lowercased, the name matched ignoring case.
+    Service {
+        /// The service prefix, lowercased.
+        service: Box<str>,
+        /// The action name glob.
+        name: Pattern,
+    },
+    /// Text that names no action (reported by the validator).
+    Invalid(String),
+}
+
+impl ActionPattern {
+    /// Parses one Action value.
+    pub fn parse(text: &str) -> ActionPattern {
+        if text == "*" {
+            return ActionPattern::Any;
+        }
+        match text.split_once(':') {
+            Some((service, name))
+                if !service.is_empty()
+                    && !name.is_empty()
+                    && !text.contains(char::is_whitespace)
+                    && !service.contains(['*', '?', ':']) =>
+            {
+                let syntax = Syntax {
+                    wildcards: true,
+                    variables: false,
+                };
+                ActionPattern::Service {
+                    service: service.to_ascii_lowercase().into(),
+                    name: Pattern::parse(name, syntax).0,
+                }
+            }
+            _ => ActionPattern::Invalid(text.to_string()),
+        }
+    }
+
+    /// Does `service:name` match? `service` must be lowercase; the name may have any case.
+    pub fn matches(&self, service: &str, name: &str) -> bool {
+        match self {
+            ActionPattern::Any => true,
+            ActionPattern::Service { service: s, name: n } => {
+                **s == *service && n.matches(name, Case::Insensitive, &super::pattern::NoVariables)
+            }
+            ActionPattern::Invalid(_) => false,
+        }
+    }
+}
+
+impl fmt::Display for ActionPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActionPattern::Any => f.write_str("*"),
+            ActionPattern::Service { service, name } => write!(f, "{service}:{name}"),
+            ActionPattern::Invalid(text) => f.write_str(text),
+        }
+    }
+}
+
+/// A list of patterns under `X` or `NotX`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Clause2<T> {
+    /// `NotAction` / `NotResource` / `NotPrincipal`.
+    pub negated: bool,
+    /// The patterns; the element matches if any does (or none does, when negated).
+    pub items: Vec<T>,
+}
+
+/// `Action` or `NotAction`.
+pub type Actions = Clause2<ActionPattern>;
+/// `Resource` or `NotResource`.
+pub type Resources = Clause2<ArnPattern>;
+/// `Principal` or `NotPrincipal`.
+pub type Principals = Clause2<PrincipalEntry>;
+
+/// The Principal element of a statement, or what its absence means for the document's kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PrincipalElement {
+    /// No Principal, as identity, boundary, session and SCP documents have: the caller.
+    Implied,
+    /// No Principal in a document that needs one: the statement matches nobody.
+    Missing,
+    /// `Principal` or `NotPrincipal`.
+    Listed(Principals),
+}
+
+/// One statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// `Sid`, if any.
+    pub sid: Option<String>,
+    /// `Effect`.
+    pub effect: Effect,
+    /// `Principal` / `NotPrincipal`, or what its absence means.
+    pub principal: PrincipalElement,
+    /// `Action` / `NotAction`.
+    pub action: Actions,
+    /// `Resource` / `NotResource`; `None` means "the resource the policy is attached to".
+    pub resource: Option<Resources>,
+    /// `Condition`.
+    pub condition: Condition,
+    /// JSON pointer of the statement in its document (`/Statement/2`, or `/Statement`).
+    pub pointer: String,
+}
+
+/// A policy document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// The kind it was read as.
+    pub kind: PolicyKind,
+    /// `Version`; `None` if absent (read as 2008-10-17).
+    pub version: Option<Version>,
+    /// `Id`.
+    pub id: Option<String>,
+    /// The statements.
+    pub statements: Vec<Statement>,
+}
+
+/// A document read from JSON: the policy (as far as it could be understood) and every problem.
+///
+/// Errors come in two grades. Most say that AWS would reject the document although its
+/// meaning is clear (a wildcard in a Principal ARN, Resource in a trust policy): the policy
+/// is still `complete` and can be evaluated as written. Some mean that part of the document
+/// could not be read at all (a statement without Effect): then `complete` is false, and
+/// evaluating what is left would silently drop input.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The policy, `None` if the document is not an object at all.
+    pub policy: Option<Policy>,
+    /// True if every element of the document is in `policy`.
+    pub complete: bool,
+    /// Errors and warnings, located by JSON pointer.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// True if any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        crate::diag::has_errors(&self.diagnostics)
+    }
+
+    /// The policy if it is complete, however many lint errors it has; else the first error.
+    pub fn into_evaluable(self) -> Result<(Policy, Vec<Diagnostic>), Diagnostic> {
+        match self.policy {
+            Some(policy) if self.complete => Ok((policy, self.diagnostics)),
+            _ => Err(self
+                .diagnostics
+                .into_iter()
+                .find(|d| d.severity == crate::diag::Severity::Error)
+                .unwrap_or_else(|| Diagnostic::error("not-a-policy", "", "not a policy document"))),
+        }
+    }
+
+    /// The policy if there are no errors, else the first error.
+    pub fn into_result(self) -> Result<Policy, Diagnostic> {
+        match (self.policy, self.diagnostics.iter().find(|d| d.severity == crate::diag::Severity::Error)) {
+            (Some(policy), None) => Ok(policy),
+            (_, Some(error)) => Err(error.clone()),
+            (None, None) => Err(Diagnostic::error("not-a-policy", "", "not a policy document")),
+        }
+    }
+}
+
+impl Policy {
+    /// Reads a policy document of the given kind from parsed JSON.
+    pub fn from_json(value: &Value, kind: PolicyKind) -> Parsed {
+        let mut reader = Reader {
+            kind,
+            variables: false,
+            diagnostics: Vec::new(),
+            complete: true,
+        };
+        let policy = reader.document(value);
+        Parsed {
+            complete: reader.complete && policy.is_some(),
+            policy,
+            diagnostics: reader.diagnostics,
+        }
+    }
+
+    /// Reads a policy document from JSON text (duplicate keys are errors).
+    pub fn from_text(text: &str, kind: PolicyKind) -> Parsed {
+        match crate::json::parse_strict(text) {
+            Ok(value) => Policy::from_json(&value, kind),
+            Err(e) => Parsed {
+                policy: None,
+                complete: false,
+                diagnostics: vec![Diagnostic::error(
+                    "invalid-json",
+                    "",
+                    format!("invalid JSON: {e}"),
+                )],
+            },
+        }
+    }
+
+    /// True if policy variables are expanded (Version 2012-10-17).
+    pub fn expands_variables(&self) -> bool {
+        self.version == Some(Version::V2012)
+    }
+}
+
+/// What a statement says about one request, as decided by [`Statement::applies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Applies {
+    /// How the Principal element matched the caller (`Direct` when there is none).
+    pub principal: PrincipalMatch,
+}
+
+/// The resource of a request.
+#[derive(Debug, Clone, Copy)]
+pub enum ResourceQuery<'a> {
+    /// One resource ARN, or `"*"` for actions that have no resource type.
+    Exact(&'a str),
+    /// A pattern (`arn:aws:s3:::bkt/*`, or `"*"` for an action that has resource types):
+    /// "is there a resource matching it for which the request is allowed?". An Allow applies if
+    /// it covers some of those resources, a Deny only if it covers all of them.
+    Pattern(&'a ArnPattern),
+}
+
+/// A request as a statement sees it.
+pub struct RequestView<'a> {
+    /// The caller.
+    pub caller: &'a Caller,
+    /// The action's service prefix, lowercased.
+    pub service: &'a str,
+    /// The action name, any case.
+    pub action: &'a str,
+    /// The resource, or the set of resources the caller asks about.
+    pub resource: ResourceQuery<'a>,
+    /// The context.
+    pub context: &'a super::context::Context,
+    /// True if the request resource is the one the policy is attached to (a statement
+    /// without Resource applies).
+    pub resource_is_attached: bool,
+}
+
+impl Statement {
+    /// The single definition of what a statement means: does it apply to `request`, and how
+    /// did its Principal match? (spec §2, §3)
+    pub fn applies(&self, request: &RequestView<'_>) -> Option<Applies> {
+        if !self.action_matches(request.service, request.action) {
+            return None;
+        }
+        if !self.resource_matches(request.resource, request.resource_is_attached, request.context) {
+            return None;
+        }
+        let principal = self.principal_matches(request.caller)?;
+        self.condition
+            .holds(request.context)
+            .then_some(Applies { principal })
+    }
+
+    /// Does the Action / NotAction element cover `service:name`?
+    pub fn action_matches(&self, service: &str, name: &str) -> bool {
+        let any = self.action.items.iter().any(|p| p.matches(service, name));
+        any != self.action.negated
+    }
+
+    /// Does the Resource / NotResource element cover `resource`?
+    pub fn resource_matches(&self, resource: ResourceQuery<'_>, attached: bool, vars: &dyn Variables) -> bool {
+        let Some(r) = &self.resource else {
+            return attached;
+        };
+        let case = Case::Insensitive;
+        match resource {
+            ResourceQuery::Exact(arn) => r.items.iter().any(|p| p.matches(arn, case, vars)) != r.negated,
+            // Allow: some requested resource is covered; Deny: all of them are.
+            ResourceQuery::Pattern(q) => match (self.effect, r.negated) {
+                (Effect::Allow, false) => r.items.iter().any(|p| p.intersects(q, case, vars)),
+                (Effect::Allow, true) => !r.items.iter().any(|p| p.covers(q, case, vars)),
+                (Effect::Deny, false) => r.items.iter().any(|p| p.covers(q, case, vars)),
+                (Effect::Deny, true) => !r.items.iter().any(|p| p.intersects(q, case, vars)),
+            },
+        }
+    }
+
+    /// How the Principal / NotPrincipal element names `caller`.
+    pub fn principal_matches(&self, caller: &Caller) -> Option<PrincipalMatch> {
+        let p = match &self.principal {
+            PrincipalElement::Implied => return Some(PrincipalMatch::Direct),
+            PrincipalElement::Missing => return None,
+            PrincipalElement::Listed(p) => p,
+        };
+        let best = p.items.iter().filter_map(|e| e.matches(caller)).max();
+        match (p.negated, best) {
+            (false, found) => found,
+            (true, None) => Some(PrincipalMatch::Direct),
+            (true, Some(_)) => None,
+        }
+    }
+}
+
+/// Reads JSON into the model, collecting diagnostics.
+struct Reader {
+    kind: PolicyKind,
+    variables: bool,
+    diagnostics: Vec<Diagnostic>,
+    /// False once an element could not be read into the model.
+    complete: bool,
+}
+
+const TOP_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+impl Reader {
+    fn error(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, pointer, message));
+    }
+
+    /// An error about an element that could not be read: the policy is incomplete.
+    fn unreadable(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.complete = false;
+        self.error(code, pointer, message);
+    }
+
+    fn warn(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::warning(code, pointer, message));
+    }
+
+    fn document(&mut self, value: &Value) -> Option<Policy> {
+        let Some(object) = value.as_object() else {
+            self.unreadable("not-an-object", "", format!("a policy document must be a JSON object, not {}", kind_of(value)));
+            return None;
+        };
+        for key in object.keys() {
+            if !TOP_KEYS.contains(&key.as_str()) {
+                self.unknown_element(key, "", TOP_KEYS);
+            }
+        }
+        let version = match object.get("Version") {
+            None => None,
+            Some(Value::String(v)) if v == "2012-10-17" => Some(Version::V2012),
+            Some(Value::String(v)) if v == "2008-10-17" => Some(Version::V2008),
+            Some(other) => {
+                self.unreadable("bad-version", "/Version", format!("Version must be \"2012-10-17\" or \"2008-10-17\", not {other}"));
+                None
+            }
+        };
+        self.variables = version == Some(Version::V2012);
+        if self.kind == PolicyKind::Rcp && version != Some(Version::V2012) {
+            self.error("bad-version", "/Version", "a resource control policy must have Version \"2012-10-17\"");
+        }
+        let id = match object.get("Id") {
+            None => None,
+            Some(Value::String(id)) => {
+                if matches!(self.kind, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session) {
+                    self.warn("id-in-identity-policy", "/Id", "IAM's grammar does not allow Id in identity policies");
+                }
+                Some(id.clone())
+            }
+            Some(other) => {
+                self.error("bad-id", "/Id", format!("Id must be a string, not {}", kind_of(other)));
+                None
+            }
+        };
+        let statements = match object.get("Statement") {
+            None => {
+                self.unreadable("missing-statement", "", "the document has no Statement");
+                Vec::new()
+            }
+            Some(Value::Array(items)) => {
+                if items.is_empty() {
+                    self.warn("empty-statement", "/Statement", "an empty Statement list grants and denies nothing");
+                }
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| self.statement(s, format!("/Statement/{i}")))
+                    .collect()
+            }
+            Some(s @ Value::Object(_)) => self.statement(s, "/Statement".to_string()).into_iter().collect(),
+            Some(other) => {
+                self.unreadable("bad-statement", "/Statement", format!("Statement must be an object or an array of objects, not {}", kind_of(other)));
+                Vec::new()
+            }
+        };
+        self.check_sids(&statements);
+        if version != Some(Version::V2012) {
+            self.warn_literal_variables(value);
+        }
+        Some(Policy {
+            kind: self.kind,
+            version,
+            id,
+            statements,
+        })
+    }
+
+    fn unknown_element(&mut self, key: &str, at: &str, known: &[&str]) {
+        let hint = known
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(key))
+            .map(|k| format!(" (element names are case-sensitive: did you mean \"{k}\"?)"))
+            .unwrap_or_default();
+        self.unreadable("unknown-element", format!("{at}/{}", pointer_token(key)), format!("unknown element \"{key}\"{hint}"));
+    }
+
+    fn statement(&mut self, value: &Value, at: String) -> Option<Statement> {
+        let Some(object) = value.as_object() else {
+            self.unreadable("bad-statement", at, format!("a statement must be an object, not {}", kind_of(value)));
+            return None;
+        };
+        for key in object.keys() {
+            if !STATEMENT_KEYS.contains(&key.as_str()) {
+                self.unknown_element(key, &at, STATEMENT_KEYS);
+            }
+        }
+        let sid = match object.get("Sid") {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.error("bad-sid", format!("{at}/Sid"), format!("Sid must be a string, not {}", kind_of(other)));
+                None
+            }
+        };
+        let effect = match object.get("Effect") {
+            Some(Value::String(e)) if e == "Allow" => Some(Effect::Allow),
+            Some(Value::String(e)) if e == "Deny" => Some(Effect::Deny),
+            Some(other) => {
+                self.unreadable("bad-effect", format!("{at}/Effect"), format!("Effect must be \"Allow\" or \"Deny\" (case-sensitive), not {other}"));
+                None
+            }
+            None => {
+                self.unreadable("missing-effect", at.clone(), "the statement has no Effect");
+                None
+            }
+        };
+        let action = self.either(object, &at, "Action", "NotAction", true).map(|(negated, values, key)| Clause2 {
+            negated,
+            items: values
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| self.action(&text, &values_pointer(&at, key, i, object)))
+                .collect(),
+        });
+        let resource = self.resources(object, &at);
+        let principal = self.principals(object, &at, effect);
+        let condition = match object.get("Condition") {
+            None => Condition::default(),
+            Some(c) => self.condition(c, &format!("{at}/Condition")),
+        };
+        let full_access = action.as_ref().is_some_and(|a| !a.negated && a.items == [ActionPattern::Any])
+            && resource.as_ref().is_some_and(|r| !r.negated && r.items == [ArnPattern::Any])
+            && condition.is_empty();
+        if self.kind == PolicyKind::Rcp && effect == Some(Effect::Allow) && !full_access {
+            self.error("rcp-allow", format!("{at}/Effect"), "resource control policies can only Deny (the one Allow is AWS's RCPFullAWSAccess)");
+        }
+        Some(Statement {
+            sid,
+            effect: effect?,
+            principal,
+            action: action?,
+            resource,
+            condition,
+            pointer: at,
+        })
+    }
+
+    /// Reads exactly one of `key` / `not_key` as a string or non-empty string array.
+    fn either(
+        &mut self,
+        object: &serde_json::Map<String, Value>,
+        at: &str,
+        key: &'static str,
+        not_key: &'static str,
+        required: bool,
+    ) -> Option<(bool, Vec<String>, &'static str)> {
+        let (negated, name, value) = match (object.get(key), object.get(not_key)) {
+            (Some(_), Some(_)) => {
+                self.unreadable("both-elements", format!("{at}/{not_key}"), format!("a statement cannot have both {key} and {not_key}"));
+                return None;
+            }
+            (Some(v), None) => (false, key, v),
+            (None, Some(v)) => (true, not_key, v),
+            (None, None) => {
+                if required {
+                    self.unreadable(missing_code(key), at.to_string(), format!("the statement has neither {key} nor {not_key}"));
+                }
+                return None;
+            }
+        };
+        let pointer = format!("{at}/{name}");
+        let values = match value {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) if !items.is_empty() => {
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => out.push(s.clone()),
+                        other => self.unreadable("bad-value", format!("{pointer}/{i}"), format!("{name} values must be strings, not {}", kind_of(other))),
+                    }
+                }
+                out
+            }
+            Value::Array(_) => {
+                self.unreadable("bad-value", pointer, format!("{name} must not be an empty array"));
+                return None;
+            }
+            other => {
+                self.unreadable("bad-value", pointer, format!("{name} must be a string or an array of strings, not {}", kind_of(other)));
+                return None;
+            }
+        };
+        Some((negated, values, name))
+    }
+
+    fn action(&mut self, text: &str, pointer: &str) -> ActionPattern {
+        let pattern = ActionPattern::parse(text);
+        if let ActionPattern::Invalid(_) = pattern {
+            let why = if text.contains(char::is_whitespace) {
+                "contains whitespace"
+            } else if !text.contains(':') {
+                "has no service prefix (\"service:Action\")"
+            } else if text.split(':').next().is_some_and(|s| s.contains(['*', '?'])) {
+                "has a wildcard in its service prefix"
+            } else {
+                "is not \"service:Action\""
+            };
+            self.error("bad-action", pointer, format!("action \"{text}\" {why}"));
+        }
+        pattern
+    }
+
+    fn resources(&mut self, object: &serde_json::Map<String, Value>, at: &str) -> Option<Resources> {
+        let required = matches!(self.kind, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session);
+        if self.kind == PolicyKind::Trust {
+            for key in ["Resource", "NotResource"] {
+                if object.contains_key(key) {
+                    self.error("resource-in-trust-policy", format!("{at}/{key}"), format!("a trust policy cannot have {key}: the role is the resource"));
+                }
+            }
+        }
+        let (negated, values, key) = self.either(object, at, "Resource", "NotResource", required)?;
+        let items = values
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let pointer = values_pointer(at, key, i, object);
+                self.resource(text, &pointer)
+            })
+            .collect();
+        Some(Clause2 { negated, items })
+    }
+
+    fn resource(&mut self, text: &str, pointer: &str) -> ArnPattern {
+        if text != "*" && !text.starts_with("arn:") {
+            self.error("bad-resource", pointer, format!("resource \"{text}\" is neither \"*\" nor an ARN"));
+            return ArnPattern::Nothing;
+        }
+        if text != "*" && text.splitn(6, ':').count() < 6 {
+            let reading = match self.kind.short_arns() {
+                ShortArns::PadWithStar => "missing fields match anything",
+                ShortArns::MatchNothing => "it matches nothing",
+            };
+            self.warn("short-arn", pointer, format!("ARN \"{text}\" has fewer than six fields; {reading}"));
+        }
+        if let Some(resource_field) = text.splitn(6, ':').nth(5) {
+            if self.variables {
+                let (_, problem) = Pattern::parse(resource_field, Syntax { wildcards: true, variables: true });
+                if let Some(p) = problem {
+                    self.error("bad-variable", pointer, p.0);
+                }
+            }
+        }
+        ArnPattern::parse(text, self.variables, self.kind.short_arns())
+    }
+
+    fn principals(
+        &mut self,
+        object: &serde_json::Map<String, Value>,
+        at: &str,
+        effect: Option<Effect>,
+    ) -> PrincipalElement {
+        let (negated, key) = match (object.contains_key("Principal"), object.contains_key("NotPrincipal")) {
+            (true, true) => {
+                self.unreadable("both-elements", format!("{at}/NotPrincipal"), "a statement cannot have both Principal and NotPrincipal");
+                return PrincipalElement::Missing;
+            }
+            (true, false) => (false, "Principal"),
+            (false, true) => (true, "NotPrincipal"),
+            (false, false) if self.kind == PolicyKind::Endpoint => {
+                self.warn("missing-principal", at.to_string(), "an endpoint policy statement without Principal applies to every principal");
+                return PrincipalElement::Implied;
+            }
+            (false, false) if self.kind.needs_principal() => {
+                self.error("missing-principal", at.to_string(), format!("a {} policy statement needs a Principal; without one it matches nobody", self.kind));
+                return PrincipalElement::Missing;
+            }
+            (false, false) => return PrincipalElement::Implied,
+        };
+        let pointer = format!("{at}/{key}");
+        if !self.kind.needs_principal() {
+            self.error("principal-not-allowed", pointer.clone(), format!("{key} is not allowed in {} policies", self.kind));
+        }
+        if negated && self.kind == PolicyKind::Trust {
+            self.error("not-principal-in-trust", pointer.clone(), "a trust policy cannot use NotPrincipal");
+        } else if negated && effect == Some(Effect::Allow) {
+            self.error("not-principal-with-allow", pointer.clone(), "NotPrincipal can only be used with Deny");
+        }
+        let items = match &object[key] {
+            Value::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
+            Value::String(s) => {
+                self.error("bad-principal", pointer.clone(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
+                self.principal_entry("AWS", s, &pointer).into_iter().collect()
+            }
+            Value::Object(map) if !map.is_empty() => {
+                let mut items = Vec::new();
+                for (kind, values) in map {
+                    let at = format!("{pointer}/{}", pointer_token(kind));
+                    let texts: Vec<(String, String)> = match values {
+                        Value::String(s) => vec![(s.clone(), at.clone())],
+                        Value::Array(list) if !list.is_empty() => list
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, v)| match v {
+                                Value::String(s) => Some((s.clone(), format!("{at}/{i}"))),
+                                other => {
+                                    self.unreadable("bad-principal", format!("{at}/{i}"), format!("principal values must be strings, not {}", kind_of(other)));
+                                    None
+                                }
+                            })
+                            .collect(),
+                        other => {
+                            self.unreadable("bad-principal", at.clone(), format!("{kind} must be a string or a non-empty array of strings, not {}", kind_of(other)));
+                            continue;
+                        }
+                    };
+                    for (text, at) in texts {
+                        items.extend(self.principal_entry(kind, &text, &at));
+                    }
+                }
+                items
+            }
+            other => {
+                self.unreadable("bad-principal", pointer, format!("{key} must be \"*\" or a non-empty object, not {}", kind_of(other)));
+                return PrincipalElement::Missing;
+            }
+        };
+        if self.kind == PolicyKind::Rcp && (negated || items != [PrincipalEntry::Everyone]) {
+            self.error("bad-principal", format!("{at}/{key}"), "a resource control policy's Principal must be \"*\"");
+        }
+        if self.kind == PolicyKind::Trust && items.contains(&PrincipalEntry::Everyone) {
+            self.warn("public-trust", format!("{at}/{key}"), "the trust policy admits every AWS principal (\"*\")");
+        }
+        PrincipalElement::Listed(Clause2 { negated, items })
+    }
+
+    fn principal_entry(&mut self, kind: &str, text: &str, at: &str) -> Option<PrincipalEntry> {
+        let entry = match kind {
+            "AWS" => PrincipalEntry::aws(text),
+            "Service" => PrincipalEntry::Service(text.to_string()),
+            "Federated" => PrincipalEntry::Federated(text.to_string()),
+            "CanonicalUser" => {
+                self.warn("canonical-user", at, "CanonicalUser principals cannot be resolved to accounts offline; they match no request");
+                PrincipalEntry::CanonicalUser(text.to_string())
+            }
+            _ => {
+                self.unreadable("bad-principal", at, format!("unknown principal type \"{kind}\" (expected AWS, Service, Federated or CanonicalUser)"));
+                return None;
+            }
+        };
+        if let PrincipalEntry::Invalid(text) = &entry {
+            let why = if text.contains(['*', '?']) {
+                "a principal ARN cannot contain wildcards (only \"*\" alone)"
+            } else if text.starts_with("AID") || text.starts_with("ARO") {
+                "a unique ID is what IAM leaves when the user or role it named was deleted"
+            } else {
+                "it is not an account, user, role, assumed-role or federated-user ARN"
+            };
+            self.error("bad-principal", at, format!("principal \"{text}\" matches nothing: {why}"));
+        }
+        Some(entry)
+    }
+
+    fn condition(&mut self, value: &Value, at: &str) -> Condition {
+        let Some(operators) = value.as_object() else {
+            self.unreadable("bad-condition", at, format!("Condition must be an object, not {}", kind_of(value)));
+            return Condition::default();
+        };
+        let mut clauses = Vec::new();
+        for (name, keys) in operators {
+            let op_at = format!("{at}/{}", pointer_token(name));
+            let operator = match Operator::parse(name) {
+                Ok((op, miscased)) => {
+                    if miscased {
+                        self.warn("operator-case", op_at.clone(), format!("operator \"{name}\" is spelled \"{op}\" by AWS"));
+                    }
+                    op
+                }
+                Err(OperatorError::Unknown) => {
+                    self.unreadable("unknown-operator", op_at, format!("unknown condition operator \"{name}\""));
+                    continue;
+                }
+                Err(OperatorError::QualifiedNull) => {
+                    self.unreadable("qualified-null", op_at, "Null takes neither ForAnyValue/ForAllValues nor IfExists");
+                    continue;
+                }
+            };
+            let Some(keys) = keys.as_object() else {
+                self.unreadable("bad-condition", op_at, format!("the value of {name} must be an object of condition keys, not {}", kind_of(keys)));
+                continue;
+            };
+            for (key, values) in keys {
+                let key_at = format!("{op_at}/{}", pointer_token(key));
+                if let Some(clause) = self.clause(operator, key, values, &key_at) {
+                    clauses.push(clause);
+                }
+            }
+        }
+        Condition { clauses }
+    }
+
+    fn clause(&mut self, operator: Operator, key: &str, values: &Value, at: &str) -> Option<Clause> {
+        let list: Vec<(&Value, String)> = match values {
+            Value::Array(items) if items.is_empty() => {
+                self.unreadable("bad-condition-value", at, "a condition key needs at least one value");
+                return None;
+            }
+            Value::Array(items) => items.iter().enumerate().map(|(i, v)| (v, format!("{at}/{i}"))).collect(),
+            single => vec![(single, at.to_string())],
+        };
+        let mut operands = Vec::new();
+        let mut texts = Vec::new();
+        for (value, pointer) in list {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                other => {
+                    self.unreadable("bad-condition-value", pointer, format!("condition values must be strings, numbers or booleans, not {}", kind_of(other)));
+                    continue;
+                }
+            };
+            let variables = self.variables && operator.takes_variables();
+            if variables {
+                let syntax = Syntax { wildcards: false, variables: true };
+                if let Some(problem) = Pattern::parse(&text, syntax).1 {
+                    self.error("bad-variable", pointer.clone(), problem.0);
+                }
+            }
+            let operand = Operand::parse(&operator, &text, variables);
+            if let Operand::Invalid(_) = operand {
+                self.error("bad-condition-value", pointer, format!("\"{text}\" is not a valid value for {operator}"));
+            }
+            operands.push(operand);
+            texts.push(text);
+        }
+        Some(Clause {
+            operator,
+            key: key.to_string(),
+            key_lower: key.to_ascii_lowercase().into(),
+            values: operands,
+            texts,
+        })
+    }
+
+    fn check_sids(&mut self, statements: &[Statement]) {
+        let mut seen = std::collections::HashSet::new();
+        let strict = self.kind.is_iam();
+        for s in statements {
+            let Some(sid) = &s.sid else { continue };
+            let at = format!("{}/Sid", s.pointer);
+            if strict && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+                self.error("bad-sid", at.clone(), format!("Sid \"{sid}\" may contain only letters and digits in IAM policies"));
+            }
+            if !sid.is_empty() && !seen.insert(sid.clone()) {
+                if strict {
+                    self.error("duplicate-sid", at, format!("Sid \"{sid}\" is used twice"));
+                } else {
+                    self.warn("duplicate-sid", at, format!("Sid \"{sid}\" is used twice"));
+                }
+            }
+        }
+    }
+
+    fn warn_literal_variables(&mut self, value: &Value) {
+        let text = value.to_string();
+        if text.contains("${") {
+            self.warn("literal-variable", "/Version", "policy variables are expanded only with Version \"2012-10-17\"; here \"${...}\" is literal text");
+        }
+    }
+}
+
+/// The pointer of the `i`th value of `key` (a lone string has no index).
+fn values_pointer(at: &str, key: &str, i: usize, object: &serde_json::Map<String, Value>) -> String {
+    match object.get(key) {
+        Some(Value::Array(_)) => format!("{at}/{key}/{i}"),
+        _ => format!("{at}/{key}"),
+    }
+}
+
+fn missing_code(key: &str) -> &'static str {
+    match key {
+        "Action" => "missing-action",
+        "Resource" => "missing-resource",
+        _ => "missing-element",
+    }
+}
+
+/// A JSON type name for messages.
+pub(crate) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
