@@ -1,2 +1,3 @@
 //! iamlog: exact, fast answers to AWS IAM questions.
+pub mod catalog;
 pub mod query;
