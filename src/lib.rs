@@ -1,11 +1,14 @@
 //! iamlog: exact, fast answers to AWS IAM questions.
 //!
 //! The policy core ([`policy`]) reads policy documents and decides single requests as AWS
-//! does; [`simulate`] runs self-contained request cases; [`lint`] validates documents.
+//! does; [`simulate`] runs self-contained request cases; [`lint`] validates documents against
+//! the grammar and the bundled [`catalog`] of AWS actions and condition keys.
 
+pub mod catalog;
+pub mod cli;
 pub mod diag;
 pub mod json;
+pub mod lint;
 pub mod policy;
 pub mod query;
 pub mod simulate;
-pub mod cli;
