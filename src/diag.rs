@@ -41,7 +41,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `pointer`.
-    pub fn error(code: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -130,7 +134,11 @@ impl fmt::Display for Located {
             d.severity,
             d.code,
             d.message,
-            if d.pointer.is_empty() { "/" } else { &d.pointer }
+            if d.pointer.is_empty() {
+                "/"
+            } else {
+                &d.pointer
+            }
         )
     }
 }

@@ -4,7 +4,9 @@
 //! As in the oracle, nothing is added to the context, and `RCPFullAWSAccess` is attached to
 //! every RCP level.
 
-use crate::policy::{decide, Caller, Context, ContextValue, Decision, Policy, PolicyKind, PolicySet, Request};
+use crate::policy::{
+    decide, Caller, Context, ContextValue, Decision, Policy, PolicyKind, PolicySet, Request,
+};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -59,32 +61,56 @@ pub fn run(case: &Value, index: usize, explain: bool) -> CaseResult {
 
 fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String> {
     let at = |p: &str| format!("/{index}{p}");
-    let req = case.get("request").ok_or_else(|| format!("{}: missing \"request\"", at("")))?;
+    let req = case
+        .get("request")
+        .ok_or_else(|| format!("{}: missing \"request\"", at("")))?;
     let text = |key: &str| -> Result<String, String> {
         match req.get(key) {
             Some(Value::String(s)) => Ok(s.clone()),
-            _ => Err(format!("{}: \"{key}\" must be a string", at(&format!("/request/{key}")))),
+            _ => Err(format!(
+                "{}: \"{key}\" must be a string",
+                at(&format!("/request/{key}"))
+            )),
         }
     };
     let caller = match req.get("principal") {
-        Some(Value::String(s)) => Caller::parse(s).map_err(|e| format!("{}: {e}", at("/request/principal")))?,
-        Some(Value::Object(o)) if o.get("type").and_then(Value::as_str) == Some("Anonymous") => Caller::Anonymous,
-        _ => return Err(format!("{}: principal must be an ARN, a service principal or {{\"type\": \"Anonymous\"}}", at("/request/principal"))),
+        Some(Value::String(s)) => {
+            Caller::parse(s).map_err(|e| format!("{}: {e}", at("/request/principal")))?
+        }
+        Some(Value::Object(o)) if o.get("type").and_then(Value::as_str) == Some("Anonymous") => {
+            Caller::Anonymous
+        }
+        _ => {
+            return Err(format!(
+                "{}: principal must be an ARN, a service principal or {{\"type\": \"Anonymous\"}}",
+                at("/request/principal")
+            ))
+        }
     };
     let action = text("action")?;
     if !action.contains(':') {
-        return Err(format!("{}: action \"{action}\" is not \"service:Action\"", at("/request/action")));
+        return Err(format!(
+            "{}: action \"{action}\" is not \"service:Action\"",
+            at("/request/action")
+        ));
     }
     let resource = text("resource")?;
     let resource_account = match req.get("resourceAccount") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Number(n)) => Some(n.to_string()),
-        Some(_) => return Err(format!("{}: must be a string", at("/request/resourceAccount"))),
+        Some(_) => {
+            return Err(format!(
+                "{}: must be a string",
+                at("/request/resourceAccount")
+            ))
+        }
     };
     let mut context = Context::new();
     if let Some(ctx) = req.get("context") {
-        let map = ctx.as_object().ok_or_else(|| format!("{}: must be an object", at("/request/context")))?;
+        let map = ctx
+            .as_object()
+            .ok_or_else(|| format!("{}: must be an object", at("/request/context")))?;
         for (key, value) in map {
             let scalar = |v: &Value| match v {
                 Value::String(s) => Some(s.clone()),
@@ -93,15 +119,33 @@ fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String>
                 _ => None,
             };
             let value = match value {
-                Value::Array(items) => ContextValue::Multi(items.iter().map(scalar).collect::<Option<_>>().ok_or_else(|| format!("{}: values must be strings", at(&format!("/request/context/{key}"))))?),
-                other => ContextValue::Single(scalar(other).ok_or_else(|| format!("{}: values must be strings", at(&format!("/request/context/{key}"))))?),
+                Value::Array(items) => ContextValue::Multi(
+                    items
+                        .iter()
+                        .map(scalar)
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| {
+                            format!(
+                                "{}: values must be strings",
+                                at(&format!("/request/context/{key}"))
+                            )
+                        })?,
+                ),
+                other => ContextValue::Single(scalar(other).ok_or_else(|| {
+                    format!(
+                        "{}: values must be strings",
+                        at(&format!("/request/context/{key}"))
+                    )
+                })?),
             };
             context.insert(key, value);
         }
     }
     let wildcard_only = match req.get("wildcardOnlyAction") {
         Some(Value::Bool(b)) => *b,
-        _ => resource == "*",
+        _ => crate::catalog::Catalog::bundled()
+            .is_wildcard_only(&action)
+            .unwrap_or(false),
     };
     let request = Request {
         caller,
@@ -112,7 +156,11 @@ fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String>
         wildcard_only,
     };
     if request.owner().is_none() {
-        return Err(format!("{}: resourceAccount is required for \"{}\"", at("/request"), request.resource));
+        return Err(format!(
+            "{}: resourceAccount is required for \"{}\"",
+            at("/request"),
+            request.resource
+        ));
     }
 
     let doc = |v: &Value, kind: PolicyKind, p: &str| -> Result<Policy, String> {
@@ -124,8 +172,15 @@ fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String>
     let docs = |key: &str, kind: PolicyKind| -> Result<Vec<Policy>, String> {
         match case.get(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => items.iter().enumerate().map(|(i, v)| doc(v, kind, &format!("/{key}/{i}"))).collect(),
-            Some(_) => Err(format!("{}: must be an array of policies", at(&format!("/{key}")))),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| doc(v, kind, &format!("/{key}/{i}")))
+                .collect(),
+            Some(_) => Err(format!(
+                "{}: must be an array of policies",
+                at(&format!("/{key}"))
+            )),
         }
     };
     let one = |key: &str, kind: PolicyKind| -> Result<Option<Policy>, String> {
@@ -141,18 +196,32 @@ fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String>
                 .iter()
                 .enumerate()
                 .map(|(l, level)| match level {
-                    Value::Array(items) => items.iter().enumerate().map(|(i, v)| doc(v, kind, &format!("/{key}/{l}/{i}"))).collect(),
-                    _ => Err(format!("{}: each level must be an array of policies", at(&format!("/{key}/{l}")))),
+                    Value::Array(items) => items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| doc(v, kind, &format!("/{key}/{l}/{i}")))
+                        .collect(),
+                    _ => Err(format!(
+                        "{}: each level must be an array of policies",
+                        at(&format!("/{key}/{l}"))
+                    )),
                 })
                 .collect(),
-            Some(_) => Err(format!("{}: must be an array of levels", at(&format!("/{key}")))),
+            Some(_) => Err(format!(
+                "{}: must be an array of levels",
+                at(&format!("/{key}"))
+            )),
         }
     };
     let mut rcps = chain("rcps", PolicyKind::Rcp)?;
     for level in &mut rcps {
         level.push(rcp_full_aws_access());
     }
-    let resource_kind = if is_trust(&request.action) { PolicyKind::Trust } else { PolicyKind::Resource };
+    let resource_kind = if is_trust(&request.action) {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    };
     let policies = PolicySet {
         identity: docs("identityPolicies", PolicyKind::Identity)?,
         boundaries: docs("permissionBoundaries", PolicyKind::Boundary)?,

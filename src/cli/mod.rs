@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 success, 1 a `--fail-on` condition held, 2 bad input or usage.
 
+mod check;
+mod lint;
+mod render;
 mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -29,6 +32,10 @@ pub enum Format {
 enum Command {
     /// Decide self-contained request cases (the differential oracle's format).
     Simulate(simulate::Args),
+    /// Validate policy documents and print diagnostics; exit 2 if any is an error.
+    Lint(lint::Args),
+    /// Decide one request against loose policy files, with the statements that decide it.
+    Check(check::Args),
 }
 
 /// A failure that ends the command with exit code 2.
@@ -42,11 +49,17 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => code,

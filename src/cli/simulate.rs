@@ -19,14 +19,20 @@ pub struct Args {
 /// Prints one JSON result per case, in order.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let text = if args.cases.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(|e| UsageError(format!("standard input: {e}")))?
+        std::io::read_to_string(std::io::stdin())
+            .map_err(|e| UsageError(format!("standard input: {e}")))?
     } else {
         read_file(&args.cases)?
     };
     let name = args.cases.display();
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| UsageError(format!("{name}: invalid JSON: {e}")))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| UsageError(format!("{name}: invalid JSON: {e}")))?;
     let cases = simulate::cases(&value).map_err(|e| UsageError(format!("{name}: {e}")))?;
-    let results: Vec<_> = cases.iter().enumerate().map(|(i, c)| simulate::run(c, i, args.explain)).collect();
+    let results: Vec<_> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| simulate::run(c, i, args.explain))
+        .collect();
     let out = serde_json::to_string_pretty(&results).expect("results serialize");
     println!("{out}");
     Ok(ExitCode::SUCCESS)

@@ -113,12 +113,22 @@ impl ArnPattern {
 
     /// Is there a resource both this pattern and the request pattern `request` match?
     pub fn intersects(&self, request: &ArnPattern, case: Case, vars: &dyn Variables) -> bool {
-        self.compare(request, |mine, theirs, case| mine.intersects(theirs, case, vars), case, true)
+        self.compare(
+            request,
+            |mine, theirs, case| mine.intersects(theirs, case, vars),
+            case,
+            true,
+        )
     }
 
     /// Does this pattern match every resource the request pattern `request` matches?
     pub fn covers(&self, request: &ArnPattern, case: Case, vars: &dyn Variables) -> bool {
-        self.compare(request, |mine, theirs, case| mine.covers(theirs, case, vars), case, false)
+        self.compare(
+            request,
+            |mine, theirs, case| mine.covers(theirs, case, vars),
+            case,
+            false,
+        )
     }
 
     fn compare(

@@ -76,8 +76,16 @@ pub struct Operator {
 const OPERATORS: &[(&str, Test, bool)] = &[
     ("StringEquals", Test::StringEquals, false),
     ("StringNotEquals", Test::StringEquals, true),
-    ("StringEqualsIgnoreCase", Test::StringEqualsIgnoreCase, false),
-    ("StringNotEqualsIgnoreCase", Test::StringEqualsIgnoreCase, true),
+    (
+        "StringEqualsIgnoreCase",
+        Test::StringEqualsIgnoreCase,
+        false,
+    ),
+    (
+        "StringNotEqualsIgnoreCase",
+        Test::StringEqualsIgnoreCase,
+        true,
+    ),
     ("StringLike", Test::StringLike, false),
     ("StringNotLike", Test::StringLike, true),
     ("NumericEquals", Test::NumericEquals, false),
@@ -85,7 +93,11 @@ const OPERATORS: &[(&str, Test, bool)] = &[
     ("NumericLessThan", Test::NumericLessThan, false),
     ("NumericLessThanEquals", Test::NumericLessThanEquals, false),
     ("NumericGreaterThan", Test::NumericGreaterThan, false),
-    ("NumericGreaterThanEquals", Test::NumericGreaterThanEquals, false),
+    (
+        "NumericGreaterThanEquals",
+        Test::NumericGreaterThanEquals,
+        false,
+    ),
     ("DateEquals", Test::DateEquals, false),
     ("DateNotEquals", Test::DateEquals, true),
     ("DateLessThan", Test::DateLessThan, false),
@@ -124,7 +136,9 @@ impl Operator {
             (None, name)
         };
         let (base, if_exists) = match rest.len().checked_sub("IfExists".len()) {
-            Some(cut) if rest.is_char_boundary(cut) && rest[cut..].eq_ignore_ascii_case("IfExists") => {
+            Some(cut)
+                if rest.is_char_boundary(cut) && rest[cut..].eq_ignore_ascii_case("IfExists") =>
+            {
                 (&rest[..cut], true)
             }
             _ => (rest, false),
@@ -226,7 +240,9 @@ impl Operand {
             | Test::NumericLessThan
             | Test::NumericLessThanEquals
             | Test::NumericGreaterThan
-            | Test::NumericGreaterThanEquals => parse_number(text).map_or_else(invalid, Operand::Number),
+            | Test::NumericGreaterThanEquals => {
+                parse_number(text).map_or_else(invalid, Operand::Number)
+            }
             Test::DateEquals
             | Test::DateLessThan
             | Test::DateLessThanEquals
@@ -238,8 +254,14 @@ impl Operand {
             Test::Bool => parse_bool(text).map_or_else(invalid, Operand::Bool),
             Test::BinaryEquals => Operand::Binary(text.to_string()),
             Test::IpAddress => parse_ip(text).map_or_else(invalid, Operand::Ip),
-            Test::ArnEquals | Test::ArnLike if super::arn::Arn::parse(text).is_none() && text != "*" => invalid(),
-            Test::ArnEquals | Test::ArnLike => Operand::Arn(ArnPattern::parse(text, variables, ShortArns::MatchNothing)),
+            Test::ArnEquals | Test::ArnLike
+                if super::arn::Arn::parse(text).is_none() && text != "*" =>
+            {
+                invalid()
+            }
+            Test::ArnEquals | Test::ArnLike => {
+                Operand::Arn(ArnPattern::parse(text, variables, ShortArns::MatchNothing))
+            }
             Test::Null => parse_bool(text).map_or_else(invalid, Operand::Null),
         }
     }
@@ -269,7 +291,9 @@ pub fn parse_date(text: &str) -> Option<f64> {
         return Some(ts.as_nanosecond() as f64 / 1e9);
     }
     if let Ok(d) = t.parse::<jiff::civil::Date>() {
-        let ts = jiff::tz::TimeZone::UTC.to_timestamp(d.to_datetime(jiff::civil::Time::midnight())).ok()?;
+        let ts = jiff::tz::TimeZone::UTC
+            .to_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            .ok()?;
         return Some(ts.as_second() as f64);
     }
     None
@@ -429,7 +453,10 @@ mod tests {
             operator,
             key: key.to_string(),
             key_lower: key.to_ascii_lowercase().into(),
-            values: values.iter().map(|v| Operand::parse(&operator, v, true)).collect(),
+            values: values
+                .iter()
+                .map(|v| Operand::parse(&operator, v, true))
+                .collect(),
             texts: values.iter().map(|v| v.to_string()).collect(),
         }
     }
@@ -455,9 +482,18 @@ mod tests {
         assert_eq!(op.set, Some(SetQualifier::ForAllValues));
         assert!(Operator::parse("stringequals").unwrap().1);
         assert_eq!(Operator::parse("StringEqual"), Err(OperatorError::Unknown));
-        assert_eq!(Operator::parse("ForAnyValue:Null"), Err(OperatorError::QualifiedNull));
-        assert_eq!(Operator::parse("NullIfExists"), Err(OperatorError::QualifiedNull));
-        assert_eq!(Operator::parse("ArnNotLikeIfExists").unwrap().0.to_string(), "ArnNotLikeIfExists");
+        assert_eq!(
+            Operator::parse("ForAnyValue:Null"),
+            Err(OperatorError::QualifiedNull)
+        );
+        assert_eq!(
+            Operator::parse("NullIfExists"),
+            Err(OperatorError::QualifiedNull)
+        );
+        assert_eq!(
+            Operator::parse("ArnNotLikeIfExists").unwrap().0.to_string(),
+            "ArnNotLikeIfExists"
+        );
     }
 
     #[test]
@@ -514,7 +550,11 @@ mod tests {
     #[test]
     fn variables_in_values() {
         let c = ctx(&[("s3:ExistingObjectTag/Team", &["blue"])]);
-        let deny = clause("StringNotEquals", "s3:ExistingObjectTag/Team", &["${aws:PrincipalTag/Team}"]);
+        let deny = clause(
+            "StringNotEquals",
+            "s3:ExistingObjectTag/Team",
+            &["${aws:PrincipalTag/Team}"],
+        );
         // The principal has no Team tag: the variable is unresolvable, so NotEquals holds.
         assert!(deny.holds(&c));
         let mut tagged = c.clone();

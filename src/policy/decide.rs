@@ -1,7 +1,7 @@
 //! Deciding one request (spec §5): the evaluation procedure over every policy type.
 
-use super::context::Context;
 use super::arn::{ArnPattern, ShortArns};
+use super::context::Context;
 use super::document::{Effect, Policy, PrincipalElement, RequestView, ResourceQuery};
 use super::principal::{Caller, PrincipalMatch};
 use serde::Serialize;
@@ -110,6 +110,23 @@ pub enum Blocker {
     Immutable,
 }
 
+impl fmt::Display for Blocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Blocker::Scp(level) => write!(f, "SCP level {level} has no applicable Allow"),
+            Blocker::Rcp(level) => write!(f, "RCP level {level} has no applicable Allow"),
+            Blocker::Endpoint => f.write_str("the VPC endpoint policy has no applicable Allow"),
+            Blocker::Boundary => f.write_str("the permissions boundary has no applicable Allow"),
+            Blocker::Session => f.write_str("the session policy has no applicable Allow"),
+            Blocker::Resource => f.write_str("the resource policy does not admit the caller"),
+            Blocker::Identity => f.write_str("no identity policy allows it"),
+            Blocker::Immutable => {
+                f.write_str("AWS does not allow this change to an AWS-owned object")
+            }
+        }
+    }
+}
+
 /// The answer to one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
@@ -189,9 +206,16 @@ const RCP_SERVICES: &[&str] = &[
 /// Trust-policy actions: the role's trust policy is the resource policy.
 fn is_trust_action(service: &str, name: &str) -> bool {
     service == "sts"
-        && ["AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "TagSession", "SetSourceIdentity", "SetContext"]
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(name))
+        && [
+            "AssumeRole",
+            "AssumeRoleWithSAML",
+            "AssumeRoleWithWebIdentity",
+            "TagSession",
+            "SetSourceIdentity",
+            "SetContext",
+        ]
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// The statements of one source that apply, split by effect.
@@ -207,7 +231,11 @@ struct Evaluator<'a> {
 }
 
 impl Evaluator<'_> {
-    fn scan<'p>(&self, source: Source, policies: impl IntoIterator<Item = (usize, &'p Policy)>) -> Applicable {
+    fn scan<'p>(
+        &self,
+        source: Source,
+        policies: impl IntoIterator<Item = (usize, &'p Policy)>,
+    ) -> Applicable {
         let mut out = Applicable::default();
         for (index, policy) in policies {
             for s in &policy.statements {
@@ -218,9 +246,15 @@ impl Evaluator<'_> {
                         && s.effect == Effect::Deny
                         && matches!(&s.principal, PrincipalElement::Listed(p) if p.negated)
                         && s.action_matches(self.view.service, self.view.action)
-                        && s.resource_matches(self.view.resource, self.view.resource_is_attached, self.view.context)
+                        && s.resource_matches(
+                            self.view.resource,
+                            self.view.resource_is_attached,
+                            self.view.context,
+                        )
                         && s.condition.holds(self.view.context);
-                    forced.then_some(super::document::Applies { principal: PrincipalMatch::Direct })
+                    forced.then_some(super::document::Applies {
+                        principal: PrincipalMatch::Direct,
+                    })
                 });
                 let Some(applies) = applies else { continue };
                 let r = StatementRef {
@@ -253,11 +287,18 @@ impl Evaluator<'_> {
 pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
     let asks_about_set = !request.wildcard_only && request.resource.contains(['*', '?']);
     if !asks_about_set {
-        let exact = if request.wildcard_only { "*" } else { request.resource.as_str() };
+        let exact = if request.wildcard_only {
+            "*"
+        } else {
+            request.resource.as_str()
+        };
         return decide_for(request, policies, ResourceQuery::Exact(exact));
     }
     let set = ArnPattern::parse(&request.resource, false, ShortArns::PadWithStar);
-    let (case, none) = (super::pattern::Case::Insensitive, &super::pattern::NoVariables);
+    let (case, none) = (
+        super::pattern::Case::Insensitive,
+        &super::pattern::NoVariables,
+    );
     let mut candidates: Vec<ArnPattern> = Vec::new();
     let mut whole_set = false;
     let allow_patterns = policies
@@ -269,7 +310,10 @@ pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
         .filter_map(|s| s.resource.as_ref().filter(|r| !r.negated))
         .flat_map(|r| &r.items);
     for pattern in allow_patterns {
-        if !pattern.has_variables() && *pattern != ArnPattern::Any && set.covers(pattern, case, none) {
+        if !pattern.has_variables()
+            && *pattern != ArnPattern::Any
+            && set.covers(pattern, case, none)
+        {
             if !candidates.contains(pattern) {
                 candidates.push(pattern.clone());
             }
@@ -287,21 +331,42 @@ pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
     let best = decisions
         .iter()
         .position(|d| d.outcome == Outcome::Allow)
-        .or_else(|| decisions.iter().position(|d| d.outcome == Outcome::ExplicitDeny))
+        .or_else(|| {
+            decisions
+                .iter()
+                .position(|d| d.outcome == Outcome::ExplicitDeny)
+        })
         .unwrap_or(0);
-    decisions.into_iter().nth(best).expect("at least one candidate")
+    decisions
+        .into_iter()
+        .nth(best)
+        .expect("at least one candidate")
 }
 
 /// Decides the request for one resource, or one set of resources.
 fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'_>) -> Decision {
-    let (service_raw, name) = request.action.split_once(':').unwrap_or((&request.action, ""));
+    let (service_raw, name) = request
+        .action
+        .split_once(':')
+        .unwrap_or((&request.action, ""));
     let service = service_raw.to_ascii_lowercase();
     let caller = &request.caller;
-    let allow = |statements| Decision { outcome: Outcome::Allow, statements, blocked_by: None };
-    let implicit = |blocked_by| Decision { outcome: Outcome::ImplicitDeny, statements: Vec::new(), blocked_by: Some(blocked_by) };
+    let allow = |statements| Decision {
+        outcome: Outcome::Allow,
+        statements,
+        blocked_by: None,
+    };
+    let implicit = |blocked_by| Decision {
+        outcome: Outcome::ImplicitDeny,
+        statements: Vec::new(),
+        blocked_by: Some(blocked_by),
+    };
 
     // 0. GetCallerIdentity needs no permission.
-    if service == "sts" && name.eq_ignore_ascii_case("GetCallerIdentity") && *caller != Caller::Anonymous {
+    if service == "sts"
+        && name.eq_ignore_ascii_case("GetCallerIdentity")
+        && *caller != Caller::Anonymous
+    {
         return allow(Vec::new());
     }
 
@@ -320,16 +385,27 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     let same_account = owner.is_some() && caller.account() == owner;
     let iam_identity = caller.is_iam_identity();
     let is_root = matches!(caller, Caller::Root { .. });
-    let scps_apply = (iam_identity || is_root) && !policies.scps.is_empty() && !is_service_linked(caller);
+    let scps_apply =
+        (iam_identity || is_root) && !policies.scps.is_empty() && !is_service_linked(caller);
     let rcps_apply = !policies.rcps.is_empty() && RCP_SERVICES.contains(&service.as_str());
 
     let scp_levels: Vec<Applicable> = if scps_apply {
-        policies.scps.iter().enumerate().map(|(l, level)| eval.scan(Source::Scp(l), level.iter().enumerate())).collect()
+        policies
+            .scps
+            .iter()
+            .enumerate()
+            .map(|(l, level)| eval.scan(Source::Scp(l), level.iter().enumerate()))
+            .collect()
     } else {
         Vec::new()
     };
     let rcp_levels: Vec<Applicable> = if rcps_apply {
-        policies.rcps.iter().enumerate().map(|(l, level)| eval.scan(Source::Rcp(l), level.iter().enumerate())).collect()
+        policies
+            .rcps
+            .iter()
+            .enumerate()
+            .map(|(l, level)| eval.scan(Source::Rcp(l), level.iter().enumerate()))
+            .collect()
     } else {
         Vec::new()
     };
@@ -343,7 +419,10 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     } else {
         Default::default()
     };
-    let endpoint = eval.scan(Source::Endpoint, policies.endpoints.iter().flatten().enumerate());
+    let endpoint = eval.scan(
+        Source::Endpoint,
+        policies.endpoints.iter().flatten().enumerate(),
+    );
 
     // 1. Any applicable Deny.
     let denies: Vec<StatementRef> = scp_levels
@@ -353,7 +432,11 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
         .flat_map(|a| a.denies.iter().cloned())
         .collect();
     if !denies.is_empty() {
-        return Decision { outcome: Outcome::ExplicitDeny, statements: denies, blocked_by: None };
+        return Decision {
+            outcome: Outcome::ExplicitDeny,
+            statements: denies,
+            blocked_by: None,
+        };
     }
     // AWS refuses to change its own managed policies and service roles.
     if is_immutable(&service, name, &request.resource) {
@@ -374,7 +457,8 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     let refs = |a: &Applicable| a.allows.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
     // Trust and key policies are strict: identity policies alone never reach the resource, and
     // a role or key always has one (absent here means it admits nobody).
-    let strict = is_trust_action(&service, name) || service == "kms" && is_kms_key(&request.resource);
+    let strict =
+        is_trust_action(&service, name) || service == "kms" && is_kms_key(&request.resource);
     if is_root && is_trust_action(&service, name) {
         return implicit(Blocker::Identity);
     }
@@ -403,7 +487,9 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
         .allows
         .iter()
         .filter(|(_, m)| match m {
-            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => pb_ok,
+            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => {
+                pb_ok
+            }
             PrincipalMatch::Direct => true,
             PrincipalMatch::ViaRole => pb_ok && session_ok,
             PrincipalMatch::ViaAccount => identity_ok,
@@ -414,7 +500,11 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
 
     if !iam_identity && !is_root {
         // Services, anonymous and federated callers: the resource policy decides alone.
-        return if grants.is_empty() { implicit(Blocker::Resource) } else { allow(grants) };
+        return if grants.is_empty() {
+            implicit(Blocker::Resource)
+        } else {
+            allow(grants)
+        };
     }
     if !same_account {
         return if rp_any && identity_ok {
@@ -503,10 +593,16 @@ fn is_immutable(service: &str, action: &str, resource: &str) -> bool {
     };
     let one_of = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(action));
     match service {
-        "iam" if arn.account == "aws" && arn.resource.starts_with("policy/") => one_of(AWS_POLICY_CHANGES),
-        "iam" if arn.resource.starts_with("role/aws-reserved/") => one_of(ROLE_POLICY_CHANGES) || one_of(ROLE_CHANGES),
+        "iam" if arn.account == "aws" && arn.resource.starts_with("policy/") => {
+            one_of(AWS_POLICY_CHANGES)
+        }
+        "iam" if arn.resource.starts_with("role/aws-reserved/") => {
+            one_of(ROLE_POLICY_CHANGES) || one_of(ROLE_CHANGES)
+        }
         "iam" if arn.resource.starts_with("role/aws-service-role/") => one_of(ROLE_POLICY_CHANGES),
-        "kms" if arn.resource.starts_with("alias/aws/") => one_of(&["CreateAlias", "DeleteAlias", "UpdateAlias"]),
+        "kms" if arn.resource.starts_with("alias/aws/") => {
+            one_of(&["CreateAlias", "DeleteAlias", "UpdateAlias"])
+        }
         _ => false,
     }
 }

@@ -142,7 +142,10 @@ impl ActionPattern {
     pub fn matches(&self, service: &str, name: &str) -> bool {
         match self {
             ActionPattern::Any => true,
-            ActionPattern::Service { service: s, name: n } => {
+            ActionPattern::Service {
+                service: s,
+                name: n,
+            } => {
                 **s == *service && n.matches(name, Case::Insensitive, &super::pattern::NoVariables)
             }
             ActionPattern::Invalid(_) => false,
@@ -256,10 +259,19 @@ impl Parsed {
 
     /// The policy if there are no errors, else the first error.
     pub fn into_result(self) -> Result<Policy, Diagnostic> {
-        match (self.policy, self.diagnostics.iter().find(|d| d.severity == crate::diag::Severity::Error)) {
+        match (
+            self.policy,
+            self.diagnostics
+                .iter()
+                .find(|d| d.severity == crate::diag::Severity::Error),
+        ) {
             (Some(policy), None) => Ok(policy),
             (_, Some(error)) => Err(error.clone()),
-            (None, None) => Err(Diagnostic::error("not-a-policy", "", "not a policy document")),
+            (None, None) => Err(Diagnostic::error(
+                "not-a-policy",
+                "",
+                "not a policy document",
+            )),
         }
     }
 }
@@ -345,7 +357,11 @@ impl Statement {
         if !self.action_matches(request.service, request.action) {
             return None;
         }
-        if !self.resource_matches(request.resource, request.resource_is_attached, request.context) {
+        if !self.resource_matches(
+            request.resource,
+            request.resource_is_attached,
+            request.context,
+        ) {
             return None;
         }
         let principal = self.principal_matches(request.caller)?;
@@ -361,13 +377,20 @@ impl Statement {
     }
 
     /// Does the Resource / NotResource element cover `resource`?
-    pub fn resource_matches(&self, resource: ResourceQuery<'_>, attached: bool, vars: &dyn Variables) -> bool {
+    pub fn resource_matches(
+        &self,
+        resource: ResourceQuery<'_>,
+        attached: bool,
+        vars: &dyn Variables,
+    ) -> bool {
         let Some(r) = &self.resource else {
             return attached;
         };
         let case = Case::Insensitive;
         match resource {
-            ResourceQuery::Exact(arn) => r.items.iter().any(|p| p.matches(arn, case, vars)) != r.negated,
+            ResourceQuery::Exact(arn) => {
+                r.items.iter().any(|p| p.matches(arn, case, vars)) != r.negated
+            }
             // Allow: some requested resource is covered; Deny: all of them are.
             ResourceQuery::Pattern(q) => match (self.effect, r.negated) {
                 (Effect::Allow, false) => r.items.iter().any(|p| p.intersects(q, case, vars)),
@@ -417,23 +440,42 @@ const STATEMENT_KEYS: &[&str] = &[
 ];
 
 impl Reader {
-    fn error(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(code, pointer, message));
+    fn error(
+        &mut self,
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.diagnostics
+            .push(Diagnostic::error(code, pointer, message));
     }
 
     /// An error about an element that could not be read: the policy is incomplete.
-    fn unreadable(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+    fn unreadable(
+        &mut self,
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.complete = false;
         self.error(code, pointer, message);
     }
 
     fn warn(&mut self, code: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::warning(code, pointer, message));
+        self.diagnostics
+            .push(Diagnostic::warning(code, pointer, message));
     }
 
     fn document(&mut self, value: &Value) -> Option<Policy> {
         let Some(object) = value.as_object() else {
-            self.unreadable("not-an-object", "", format!("a policy document must be a JSON object, not {}", kind_of(value)));
+            self.unreadable(
+                "not-an-object",
+                "",
+                format!(
+                    "a policy document must be a JSON object, not {}",
+                    kind_of(value)
+                ),
+            );
             return None;
         };
         for key in object.keys() {
@@ -446,24 +488,43 @@ impl Reader {
             Some(Value::String(v)) if v == "2012-10-17" => Some(Version::V2012),
             Some(Value::String(v)) if v == "2008-10-17" => Some(Version::V2008),
             Some(other) => {
-                self.unreadable("bad-version", "/Version", format!("Version must be \"2012-10-17\" or \"2008-10-17\", not {other}"));
+                self.unreadable(
+                    "bad-version",
+                    "/Version",
+                    format!("Version must be \"2012-10-17\" or \"2008-10-17\", not {other}"),
+                );
                 None
             }
         };
         self.variables = version == Some(Version::V2012);
         if self.kind == PolicyKind::Rcp && version != Some(Version::V2012) {
-            self.error("bad-version", "/Version", "a resource control policy must have Version \"2012-10-17\"");
+            self.error(
+                "bad-version",
+                "/Version",
+                "a resource control policy must have Version \"2012-10-17\"",
+            );
         }
         let id = match object.get("Id") {
             None => None,
             Some(Value::String(id)) => {
-                if matches!(self.kind, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session) {
-                    self.warn("id-in-identity-policy", "/Id", "IAM's grammar does not allow Id in identity policies");
+                if matches!(
+                    self.kind,
+                    PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
+                ) {
+                    self.warn(
+                        "id-in-identity-policy",
+                        "/Id",
+                        "IAM's grammar does not allow Id in identity policies",
+                    );
                 }
                 Some(id.clone())
             }
             Some(other) => {
-                self.error("bad-id", "/Id", format!("Id must be a string, not {}", kind_of(other)));
+                self.error(
+                    "bad-id",
+                    "/Id",
+                    format!("Id must be a string, not {}", kind_of(other)),
+                );
                 None
             }
         };
@@ -474,7 +535,11 @@ impl Reader {
             }
             Some(Value::Array(items)) => {
                 if items.is_empty() {
-                    self.warn("empty-statement", "/Statement", "an empty Statement list grants and denies nothing");
+                    self.warn(
+                        "empty-statement",
+                        "/Statement",
+                        "an empty Statement list grants and denies nothing",
+                    );
                 }
                 items
                     .iter()
@@ -482,9 +547,19 @@ impl Reader {
                     .filter_map(|(i, s)| self.statement(s, format!("/Statement/{i}")))
                     .collect()
             }
-            Some(s @ Value::Object(_)) => self.statement(s, "/Statement".to_string()).into_iter().collect(),
+            Some(s @ Value::Object(_)) => self
+                .statement(s, "/Statement".to_string())
+                .into_iter()
+                .collect(),
             Some(other) => {
-                self.unreadable("bad-statement", "/Statement", format!("Statement must be an object or an array of objects, not {}", kind_of(other)));
+                self.unreadable(
+                    "bad-statement",
+                    "/Statement",
+                    format!(
+                        "Statement must be an object or an array of objects, not {}",
+                        kind_of(other)
+                    ),
+                );
                 Vec::new()
             }
         };
@@ -506,12 +581,20 @@ impl Reader {
             .find(|k| k.eq_ignore_ascii_case(key))
             .map(|k| format!(" (element names are case-sensitive: did you mean \"{k}\"?)"))
             .unwrap_or_default();
-        self.unreadable("unknown-element", format!("{at}/{}", pointer_token(key)), format!("unknown element \"{key}\"{hint}"));
+        self.unreadable(
+            "unknown-element",
+            format!("{at}/{}", pointer_token(key)),
+            format!("unknown element \"{key}\"{hint}"),
+        );
     }
 
     fn statement(&mut self, value: &Value, at: String) -> Option<Statement> {
         let Some(object) = value.as_object() else {
-            self.unreadable("bad-statement", at, format!("a statement must be an object, not {}", kind_of(value)));
+            self.unreadable(
+                "bad-statement",
+                at,
+                format!("a statement must be an object, not {}", kind_of(value)),
+            );
             return None;
         };
         for key in object.keys() {
@@ -523,7 +606,11 @@ impl Reader {
             None => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                self.error("bad-sid", format!("{at}/Sid"), format!("Sid must be a string, not {}", kind_of(other)));
+                self.error(
+                    "bad-sid",
+                    format!("{at}/Sid"),
+                    format!("Sid must be a string, not {}", kind_of(other)),
+                );
                 None
             }
         };
@@ -531,7 +618,11 @@ impl Reader {
             Some(Value::String(e)) if e == "Allow" => Some(Effect::Allow),
             Some(Value::String(e)) if e == "Deny" => Some(Effect::Deny),
             Some(other) => {
-                self.unreadable("bad-effect", format!("{at}/Effect"), format!("Effect must be \"Allow\" or \"Deny\" (case-sensitive), not {other}"));
+                self.unreadable(
+                    "bad-effect",
+                    format!("{at}/Effect"),
+                    format!("Effect must be \"Allow\" or \"Deny\" (case-sensitive), not {other}"),
+                );
                 None
             }
             None => {
@@ -539,25 +630,35 @@ impl Reader {
                 None
             }
         };
-        let action = self.either(object, &at, "Action", "NotAction", true).map(|(negated, values, key)| Clause2 {
-            negated,
-            items: values
-                .into_iter()
-                .enumerate()
-                .map(|(i, text)| self.action(&text, &values_pointer(&at, key, i, object)))
-                .collect(),
-        });
+        let action =
+            self.either(object, &at, "Action", "NotAction", true)
+                .map(|(negated, values, key)| Clause2 {
+                    negated,
+                    items: values
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, text)| self.action(&text, &values_pointer(&at, key, i, object)))
+                        .collect(),
+                });
         let resource = self.resources(object, &at);
         let principal = self.principals(object, &at, effect);
         let condition = match object.get("Condition") {
             None => Condition::default(),
             Some(c) => self.condition(c, &format!("{at}/Condition")),
         };
-        let full_access = action.as_ref().is_some_and(|a| !a.negated && a.items == [ActionPattern::Any])
-            && resource.as_ref().is_some_and(|r| !r.negated && r.items == [ArnPattern::Any])
+        let full_access = action
+            .as_ref()
+            .is_some_and(|a| !a.negated && a.items == [ActionPattern::Any])
+            && resource
+                .as_ref()
+                .is_some_and(|r| !r.negated && r.items == [ArnPattern::Any])
             && condition.is_empty();
         if self.kind == PolicyKind::Rcp && effect == Some(Effect::Allow) && !full_access {
-            self.error("rcp-allow", format!("{at}/Effect"), "resource control policies can only Deny (the one Allow is AWS's RCPFullAWSAccess)");
+            self.error(
+                "rcp-allow",
+                format!("{at}/Effect"),
+                "resource control policies can only Deny (the one Allow is AWS's RCPFullAWSAccess)",
+            );
         }
         Some(Statement {
             sid,
@@ -581,14 +682,22 @@ impl Reader {
     ) -> Option<(bool, Vec<String>, &'static str)> {
         let (negated, name, value) = match (object.get(key), object.get(not_key)) {
             (Some(_), Some(_)) => {
-                self.unreadable("both-elements", format!("{at}/{not_key}"), format!("a statement cannot have both {key} and {not_key}"));
+                self.unreadable(
+                    "both-elements",
+                    format!("{at}/{not_key}"),
+                    format!("a statement cannot have both {key} and {not_key}"),
+                );
                 return None;
             }
             (Some(v), None) => (false, key, v),
             (None, Some(v)) => (true, not_key, v),
             (None, None) => {
                 if required {
-                    self.unreadable(missing_code(key), at.to_string(), format!("the statement has neither {key} nor {not_key}"));
+                    self.unreadable(
+                        missing_code(key),
+                        at.to_string(),
+                        format!("the statement has neither {key} nor {not_key}"),
+                    );
                 }
                 return None;
             }
@@ -601,17 +710,32 @@ impl Reader {
                 for (i, item) in items.iter().enumerate() {
                     match item {
                         Value::String(s) => out.push(s.clone()),
-                        other => self.unreadable("bad-value", format!("{pointer}/{i}"), format!("{name} values must be strings, not {}", kind_of(other))),
+                        other => self.unreadable(
+                            "bad-value",
+                            format!("{pointer}/{i}"),
+                            format!("{name} values must be strings, not {}", kind_of(other)),
+                        ),
                     }
                 }
                 out
             }
             Value::Array(_) => {
-                self.unreadable("bad-value", pointer, format!("{name} must not be an empty array"));
+                self.unreadable(
+                    "bad-value",
+                    pointer,
+                    format!("{name} must not be an empty array"),
+                );
                 return None;
             }
             other => {
-                self.unreadable("bad-value", pointer, format!("{name} must be a string or an array of strings, not {}", kind_of(other)));
+                self.unreadable(
+                    "bad-value",
+                    pointer,
+                    format!(
+                        "{name} must be a string or an array of strings, not {}",
+                        kind_of(other)
+                    ),
+                );
                 return None;
             }
         };
@@ -625,7 +749,11 @@ impl Reader {
                 "contains whitespace"
             } else if !text.contains(':') {
                 "has no service prefix (\"service:Action\")"
-            } else if text.split(':').next().is_some_and(|s| s.contains(['*', '?'])) {
+            } else if text
+                .split(':')
+                .next()
+                .is_some_and(|s| s.contains(['*', '?']))
+            {
                 "has a wildcard in its service prefix"
             } else {
                 "is not \"service:Action\""
@@ -635,16 +763,28 @@ impl Reader {
         pattern
     }
 
-    fn resources(&mut self, object: &serde_json::Map<String, Value>, at: &str) -> Option<Resources> {
-        let required = matches!(self.kind, PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session);
+    fn resources(
+        &mut self,
+        object: &serde_json::Map<String, Value>,
+        at: &str,
+    ) -> Option<Resources> {
+        let required = matches!(
+            self.kind,
+            PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
+        );
         if self.kind == PolicyKind::Trust {
             for key in ["Resource", "NotResource"] {
                 if object.contains_key(key) {
-                    self.error("resource-in-trust-policy", format!("{at}/{key}"), format!("a trust policy cannot have {key}: the role is the resource"));
+                    self.error(
+                        "resource-in-trust-policy",
+                        format!("{at}/{key}"),
+                        format!("a trust policy cannot have {key}: the role is the resource"),
+                    );
                 }
             }
         }
-        let (negated, values, key) = self.either(object, at, "Resource", "NotResource", required)?;
+        let (negated, values, key) =
+            self.either(object, at, "Resource", "NotResource", required)?;
         let items = values
             .iter()
             .enumerate()
@@ -658,7 +798,11 @@ impl Reader {
 
     fn resource(&mut self, text: &str, pointer: &str) -> ArnPattern {
         if text != "*" && !text.starts_with("arn:") {
-            self.error("bad-resource", pointer, format!("resource \"{text}\" is neither \"*\" nor an ARN"));
+            self.error(
+                "bad-resource",
+                pointer,
+                format!("resource \"{text}\" is neither \"*\" nor an ARN"),
+            );
             return ArnPattern::Nothing;
         }
         if text != "*" && text.splitn(6, ':').count() < 6 {
@@ -666,11 +810,21 @@ impl Reader {
                 ShortArns::PadWithStar => "missing fields match anything",
                 ShortArns::MatchNothing => "it matches nothing",
             };
-            self.warn("short-arn", pointer, format!("ARN \"{text}\" has fewer than six fields; {reading}"));
+            self.warn(
+                "short-arn",
+                pointer,
+                format!("ARN \"{text}\" has fewer than six fields; {reading}"),
+            );
         }
         if let Some(resource_field) = text.splitn(6, ':').nth(5) {
             if self.variables {
-                let (_, problem) = Pattern::parse(resource_field, Syntax { wildcards: true, variables: true });
+                let (_, problem) = Pattern::parse(
+                    resource_field,
+                    Syntax {
+                        wildcards: true,
+                        variables: true,
+                    },
+                );
                 if let Some(p) = problem {
                     self.error("bad-variable", pointer, p.0);
                 }
@@ -685,37 +839,69 @@ impl Reader {
         at: &str,
         effect: Option<Effect>,
     ) -> PrincipalElement {
-        let (negated, key) = match (object.contains_key("Principal"), object.contains_key("NotPrincipal")) {
+        let (negated, key) = match (
+            object.contains_key("Principal"),
+            object.contains_key("NotPrincipal"),
+        ) {
             (true, true) => {
-                self.unreadable("both-elements", format!("{at}/NotPrincipal"), "a statement cannot have both Principal and NotPrincipal");
+                self.unreadable(
+                    "both-elements",
+                    format!("{at}/NotPrincipal"),
+                    "a statement cannot have both Principal and NotPrincipal",
+                );
                 return PrincipalElement::Missing;
             }
             (true, false) => (false, "Principal"),
             (false, true) => (true, "NotPrincipal"),
             (false, false) if self.kind == PolicyKind::Endpoint => {
-                self.warn("missing-principal", at.to_string(), "an endpoint policy statement without Principal applies to every principal");
+                self.warn(
+                    "missing-principal",
+                    at.to_string(),
+                    "an endpoint policy statement without Principal applies to every principal",
+                );
                 return PrincipalElement::Implied;
             }
             (false, false) if self.kind.needs_principal() => {
-                self.error("missing-principal", at.to_string(), format!("a {} policy statement needs a Principal; without one it matches nobody", self.kind));
+                self.error(
+                    "missing-principal",
+                    at.to_string(),
+                    format!(
+                        "a {} policy statement needs a Principal; without one it matches nobody",
+                        self.kind
+                    ),
+                );
                 return PrincipalElement::Missing;
             }
             (false, false) => return PrincipalElement::Implied,
         };
         let pointer = format!("{at}/{key}");
         if !self.kind.needs_principal() {
-            self.error("principal-not-allowed", pointer.clone(), format!("{key} is not allowed in {} policies", self.kind));
+            self.error(
+                "principal-not-allowed",
+                pointer.clone(),
+                format!("{key} is not allowed in {} policies", self.kind),
+            );
         }
         if negated && self.kind == PolicyKind::Trust {
-            self.error("not-principal-in-trust", pointer.clone(), "a trust policy cannot use NotPrincipal");
+            self.error(
+                "not-principal-in-trust",
+                pointer.clone(),
+                "a trust policy cannot use NotPrincipal",
+            );
         } else if negated && effect == Some(Effect::Allow) {
-            self.error("not-principal-with-allow", pointer.clone(), "NotPrincipal can only be used with Deny");
+            self.error(
+                "not-principal-with-allow",
+                pointer.clone(),
+                "NotPrincipal can only be used with Deny",
+            );
         }
         let items = match &object[key] {
             Value::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
             Value::String(s) => {
                 self.error("bad-principal", pointer.clone(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
-                self.principal_entry("AWS", s, &pointer).into_iter().collect()
+                self.principal_entry("AWS", s, &pointer)
+                    .into_iter()
+                    .collect()
             }
             Value::Object(map) if !map.is_empty() => {
                 let mut items = Vec::new();
@@ -729,7 +915,14 @@ impl Reader {
                             .filter_map(|(i, v)| match v {
                                 Value::String(s) => Some((s.clone(), format!("{at}/{i}"))),
                                 other => {
-                                    self.unreadable("bad-principal", format!("{at}/{i}"), format!("principal values must be strings, not {}", kind_of(other)));
+                                    self.unreadable(
+                                        "bad-principal",
+                                        format!("{at}/{i}"),
+                                        format!(
+                                            "principal values must be strings, not {}",
+                                            kind_of(other)
+                                        ),
+                                    );
                                     None
                                 }
                             })
@@ -746,15 +939,30 @@ impl Reader {
                 items
             }
             other => {
-                self.unreadable("bad-principal", pointer, format!("{key} must be \"*\" or a non-empty object, not {}", kind_of(other)));
+                self.unreadable(
+                    "bad-principal",
+                    pointer,
+                    format!(
+                        "{key} must be \"*\" or a non-empty object, not {}",
+                        kind_of(other)
+                    ),
+                );
                 return PrincipalElement::Missing;
             }
         };
         if self.kind == PolicyKind::Rcp && (negated || items != [PrincipalEntry::Everyone]) {
-            self.error("bad-principal", format!("{at}/{key}"), "a resource control policy's Principal must be \"*\"");
+            self.error(
+                "bad-principal",
+                format!("{at}/{key}"),
+                "a resource control policy's Principal must be \"*\"",
+            );
         }
         if self.kind == PolicyKind::Trust && items.contains(&PrincipalEntry::Everyone) {
-            self.warn("public-trust", format!("{at}/{key}"), "the trust policy admits every AWS principal (\"*\")");
+            self.warn(
+                "public-trust",
+                format!("{at}/{key}"),
+                "the trust policy admits every AWS principal (\"*\")",
+            );
         }
         PrincipalElement::Listed(Clause2 { negated, items })
     }
@@ -781,14 +989,22 @@ impl Reader {
             } else {
                 "it is not an account, user, role, assumed-role or federated-user ARN"
             };
-            self.error("bad-principal", at, format!("principal \"{text}\" matches nothing: {why}"));
+            self.error(
+                "bad-principal",
+                at,
+                format!("principal \"{text}\" matches nothing: {why}"),
+            );
         }
         Some(entry)
     }
 
     fn condition(&mut self, value: &Value, at: &str) -> Condition {
         let Some(operators) = value.as_object() else {
-            self.unreadable("bad-condition", at, format!("Condition must be an object, not {}", kind_of(value)));
+            self.unreadable(
+                "bad-condition",
+                at,
+                format!("Condition must be an object, not {}", kind_of(value)),
+            );
             return Condition::default();
         };
         let mut clauses = Vec::new();
@@ -797,21 +1013,40 @@ impl Reader {
             let operator = match Operator::parse(name) {
                 Ok((op, miscased)) => {
                     if miscased {
-                        self.warn("operator-case", op_at.clone(), format!("operator \"{name}\" is spelled \"{op}\" by AWS"));
+                        self.warn(
+                            "operator-case",
+                            op_at.clone(),
+                            format!("operator \"{name}\" is spelled \"{op}\" by AWS"),
+                        );
                     }
                     op
                 }
                 Err(OperatorError::Unknown) => {
-                    self.unreadable("unknown-operator", op_at, format!("unknown condition operator \"{name}\""));
+                    self.unreadable(
+                        "unknown-operator",
+                        op_at,
+                        format!("unknown condition operator \"{name}\""),
+                    );
                     continue;
                 }
                 Err(OperatorError::QualifiedNull) => {
-                    self.unreadable("qualified-null", op_at, "Null takes neither ForAnyValue/ForAllValues nor IfExists");
+                    self.unreadable(
+                        "qualified-null",
+                        op_at,
+                        "Null takes neither ForAnyValue/ForAllValues nor IfExists",
+                    );
                     continue;
                 }
             };
             let Some(keys) = keys.as_object() else {
-                self.unreadable("bad-condition", op_at, format!("the value of {name} must be an object of condition keys, not {}", kind_of(keys)));
+                self.unreadable(
+                    "bad-condition",
+                    op_at,
+                    format!(
+                        "the value of {name} must be an object of condition keys, not {}",
+                        kind_of(keys)
+                    ),
+                );
                 continue;
             };
             for (key, values) in keys {
@@ -824,13 +1059,27 @@ impl Reader {
         Condition { clauses }
     }
 
-    fn clause(&mut self, operator: Operator, key: &str, values: &Value, at: &str) -> Option<Clause> {
+    fn clause(
+        &mut self,
+        operator: Operator,
+        key: &str,
+        values: &Value,
+        at: &str,
+    ) -> Option<Clause> {
         let list: Vec<(&Value, String)> = match values {
             Value::Array(items) if items.is_empty() => {
-                self.unreadable("bad-condition-value", at, "a condition key needs at least one value");
+                self.unreadable(
+                    "bad-condition-value",
+                    at,
+                    "a condition key needs at least one value",
+                );
                 return None;
             }
-            Value::Array(items) => items.iter().enumerate().map(|(i, v)| (v, format!("{at}/{i}"))).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v, format!("{at}/{i}")))
+                .collect(),
             single => vec![(single, at.to_string())],
         };
         let mut operands = Vec::new();
@@ -841,20 +1090,34 @@ impl Reader {
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
                 other => {
-                    self.unreadable("bad-condition-value", pointer, format!("condition values must be strings, numbers or booleans, not {}", kind_of(other)));
+                    self.unreadable(
+                        "bad-condition-value",
+                        pointer,
+                        format!(
+                            "condition values must be strings, numbers or booleans, not {}",
+                            kind_of(other)
+                        ),
+                    );
                     continue;
                 }
             };
             let variables = self.variables && operator.takes_variables();
             if variables {
-                let syntax = Syntax { wildcards: false, variables: true };
+                let syntax = Syntax {
+                    wildcards: false,
+                    variables: true,
+                };
                 if let Some(problem) = Pattern::parse(&text, syntax).1 {
                     self.error("bad-variable", pointer.clone(), problem.0);
                 }
             }
             let operand = Operand::parse(&operator, &text, variables);
             if let Operand::Invalid(_) = operand {
-                self.error("bad-condition-value", pointer, format!("\"{text}\" is not a valid value for {operator}"));
+                self.error(
+                    "bad-condition-value",
+                    pointer,
+                    format!("\"{text}\" is not a valid value for {operator}"),
+                );
             }
             operands.push(operand);
             texts.push(text);
@@ -875,7 +1138,11 @@ impl Reader {
             let Some(sid) = &s.sid else { continue };
             let at = format!("{}/Sid", s.pointer);
             if strict && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
-                self.error("bad-sid", at.clone(), format!("Sid \"{sid}\" may contain only letters and digits in IAM policies"));
+                self.error(
+                    "bad-sid",
+                    at.clone(),
+                    format!("Sid \"{sid}\" may contain only letters and digits in IAM policies"),
+                );
             }
             if !sid.is_empty() && !seen.insert(sid.clone()) {
                 if strict {
@@ -896,7 +1163,12 @@ impl Reader {
 }
 
 /// The pointer of the `i`th value of `key` (a lone string has no index).
-fn values_pointer(at: &str, key: &str, i: usize, object: &serde_json::Map<String, Value>) -> String {
+fn values_pointer(
+    at: &str,
+    key: &str,
+    i: usize,
+    object: &serde_json::Map<String, Value>,
+) -> String {
     match object.get(key) {
         Some(Value::Array(_)) => format!("{at}/{key}/{i}"),
         _ => format!("{at}/{key}"),

@@ -265,7 +265,14 @@ impl Pattern {
     }
 }
 
-fn intersect_at(a: &[Tok], b: &[Tok], i: usize, j: usize, case: Case, memo: &mut [Option<bool>]) -> bool {
+fn intersect_at(
+    a: &[Tok],
+    b: &[Tok],
+    i: usize,
+    j: usize,
+    case: Case,
+    memo: &mut [Option<bool>],
+) -> bool {
     let slot = i * (b.len() + 1) + j;
     if let Some(known) = memo[slot] {
         return known;
@@ -273,29 +280,47 @@ fn intersect_at(a: &[Tok], b: &[Tok], i: usize, j: usize, case: Case, memo: &mut
     let result = match (a.get(i), b.get(j)) {
         (None, None) => true,
         (Some(Tok::Star), _) => {
-            intersect_at(a, b, i + 1, j, case, memo) || j < b.len() && intersect_at(a, b, i, j + 1, case, memo)
+            intersect_at(a, b, i + 1, j, case, memo)
+                || j < b.len() && intersect_at(a, b, i, j + 1, case, memo)
         }
         (_, Some(Tok::Star)) => {
-            intersect_at(a, b, i, j + 1, case, memo) || i < a.len() && intersect_at(a, b, i + 1, j, case, memo)
+            intersect_at(a, b, i, j + 1, case, memo)
+                || i < a.len() && intersect_at(a, b, i + 1, j, case, memo)
         }
-        (Some(Tok::One), Some(_)) | (Some(_), Some(Tok::One)) => intersect_at(a, b, i + 1, j + 1, case, memo),
-        (Some(Tok::Char(x)), Some(Tok::Char(y))) => same_char(*x, *y, case) && intersect_at(a, b, i + 1, j + 1, case, memo),
+        (Some(Tok::One), Some(_)) | (Some(_), Some(Tok::One)) => {
+            intersect_at(a, b, i + 1, j + 1, case, memo)
+        }
+        (Some(Tok::Char(x)), Some(Tok::Char(y))) => {
+            same_char(*x, *y, case) && intersect_at(a, b, i + 1, j + 1, case, memo)
+        }
         _ => false,
     };
     memo[slot] = Some(result);
     result
 }
 
-fn cover_at(a: &[Tok], b: &[Tok], i: usize, j: usize, case: Case, memo: &mut [Option<bool>]) -> bool {
+fn cover_at(
+    a: &[Tok],
+    b: &[Tok],
+    i: usize,
+    j: usize,
+    case: Case,
+    memo: &mut [Option<bool>],
+) -> bool {
     let slot = i * (b.len() + 1) + j;
     if let Some(known) = memo[slot] {
         return known;
     }
     let result = match (a.get(i), b.get(j)) {
         (None, None) => true,
-        (Some(Tok::Star), _) => cover_at(a, b, i + 1, j, case, memo) || j < b.len() && cover_at(a, b, i, j + 1, case, memo),
+        (Some(Tok::Star), _) => {
+            cover_at(a, b, i + 1, j, case, memo)
+                || j < b.len() && cover_at(a, b, i, j + 1, case, memo)
+        }
         (Some(Tok::One), Some(Tok::Char(_) | Tok::One)) => cover_at(a, b, i + 1, j + 1, case, memo),
-        (Some(Tok::Char(x)), Some(Tok::Char(y))) => same_char(*x, *y, case) && cover_at(a, b, i + 1, j + 1, case, memo),
+        (Some(Tok::Char(x)), Some(Tok::Char(y))) => {
+            same_char(*x, *y, case) && cover_at(a, b, i + 1, j + 1, case, memo)
+        }
         _ => false,
     };
     memo[slot] = Some(result);
@@ -310,9 +335,9 @@ fn flush(lit: &mut String, pieces: &mut Vec<Piece>) {
 
 /// Parses the `${...}` at the start of `text`; returns the piece and the bytes it used.
 fn parse_variable(text: &str) -> Result<(Piece, usize), VariableSyntaxError> {
-    let end = text
-        .find('}')
-        .ok_or_else(|| VariableSyntaxError(format!("unterminated policy variable in \"{text}\"")))?;
+    let end = text.find('}').ok_or_else(|| {
+        VariableSyntaxError(format!("unterminated policy variable in \"{text}\""))
+    })?;
     let inner = &text[2..end];
     let piece = match inner {
         "*" | "?" | "$" => Piece::Lit(inner.into()),
@@ -320,9 +345,8 @@ fn parse_variable(text: &str) -> Result<(Piece, usize), VariableSyntaxError> {
             let (key, default) = match inner.split_once(',') {
                 Some((key, default)) => {
                     let default = default.trim_start();
-                    let quoted = default.len() >= 2
-                        && default.starts_with('\'')
-                        && default.ends_with('\'');
+                    let quoted =
+                        default.len() >= 2 && default.starts_with('\'') && default.ends_with('\'');
                     if !quoted {
                         return Err(VariableSyntaxError(format!(
                             "the default of ${{{inner}}} must be in single quotes"

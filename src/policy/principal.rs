@@ -146,9 +146,9 @@ impl fmt::Display for Caller {
         match self {
             Caller::Anonymous => f.write_str("anonymous"),
             Caller::Root { account } => write!(f, "arn:aws:iam::{account}:root"),
-            Caller::User { arn, .. } | Caller::Role { arn, .. } | Caller::FederatedUser { arn, .. } => {
-                f.write_str(arn)
-            }
+            Caller::User { arn, .. }
+            | Caller::Role { arn, .. }
+            | Caller::FederatedUser { arn, .. } => f.write_str(arn),
             Caller::Service(s) | Caller::Federated(s) => f.write_str(s),
         }
     }
@@ -227,12 +227,19 @@ impl PrincipalEntry {
         use PrincipalMatch::*;
         match (self, caller) {
             (PrincipalEntry::Everyone, _) => Some(Direct),
-            (PrincipalEntry::Account(a), Caller::Root { account }) => (a == account).then_some(Direct),
+            (PrincipalEntry::Account(a), Caller::Root { account }) => {
+                (a == account).then_some(Direct)
+            }
             (PrincipalEntry::Account(a), c) if c.is_iam_identity() => {
                 (Some(a.as_str()) == c.account()).then_some(ViaAccount)
             }
             (PrincipalEntry::Arn(arn), Caller::User { arn: u, .. }) => (arn == u).then_some(Direct),
-            (PrincipalEntry::Arn(arn), Caller::FederatedUser { arn: f, account, .. }) => {
+            (
+                PrincipalEntry::Arn(arn),
+                Caller::FederatedUser {
+                    arn: f, account, ..
+                },
+            ) => {
                 if arn == f {
                     Some(Direct)
                 } else {
@@ -295,10 +302,16 @@ mod tests {
     #[test]
     fn callers_parse() {
         assert_eq!(caller(A), Caller::Root { account: A.into() });
-        assert!(matches!(caller("arn:aws:iam::111111111111:root"), Caller::Root { .. }));
+        assert!(matches!(
+            caller("arn:aws:iam::111111111111:root"),
+            Caller::Root { .. }
+        ));
         assert!(matches!(
             caller("arn:aws:sts::111111111111:assumed-role/R/s"),
-            Caller::Role { session: Some(_), .. }
+            Caller::Role {
+                session: Some(_),
+                ..
+            }
         ));
         assert!(matches!(caller("ec2.amazonaws.com"), Caller::Service(_)));
         assert!(Caller::parse("arn:aws:iam::111111111111:group/G").is_err());
@@ -315,7 +328,10 @@ mod tests {
             Some(ViaAccount)
         );
         assert_eq!(entry.matches(&Caller::Anonymous), None);
-        assert_eq!(entry.matches(&caller("arn:aws:iam::222222222222:user/bob")), None);
+        assert_eq!(
+            entry.matches(&caller("arn:aws:iam::222222222222:user/bob")),
+            None
+        );
     }
 
     #[test]
@@ -332,7 +348,10 @@ mod tests {
     #[test]
     fn user_arns_compare_case_sensitively() {
         let entry = PrincipalEntry::aws("arn:aws:iam::111111111111:user/Alice");
-        assert_eq!(entry.matches(&caller("arn:aws:iam::111111111111:user/alice")), None);
+        assert_eq!(
+            entry.matches(&caller("arn:aws:iam::111111111111:user/alice")),
+            None
+        );
     }
 
     #[test]

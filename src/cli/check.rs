@@ -1,0 +1,364 @@
+//! `iamlog check`: decide one request against loose policy files.
+
+use super::{render, Format, UsageError};
+use crate::catalog::Catalog;
+use crate::diag::Severity;
+use crate::policy::{
+    decide, Caller, Context, ContextValue, Decision, Policy, PolicyKind, PolicySet, Request, Source,
+};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Identity policy files of the principal (its own, its groups', its role's).
+    #[arg(long = "policy", value_name = "FILE")]
+    policies: Vec<PathBuf>,
+    /// The principal's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    boundary: Option<PathBuf>,
+    /// The session policy of a role or federated session.
+    #[arg(long, value_name = "FILE")]
+    session_policy: Option<PathBuf>,
+    /// The resource's policy (for `sts:AssumeRole*`, the role's trust policy).
+    #[arg(long, value_name = "FILE")]
+    resource_policy: Option<PathBuf>,
+    /// SCPs of the principal's account, one file per level from the organisation root down.
+    #[arg(long = "scp", value_name = "FILE")]
+    scps: Vec<PathBuf>,
+    /// RCPs of the resource's account, one file per level from the root down (AWS's
+    /// RCPFullAWSAccess is added to every level, as AWS attaches it).
+    #[arg(long = "rcp", value_name = "FILE")]
+    rcps: Vec<PathBuf>,
+    /// The caller: a user, role, assumed-role session, federated-user or root ARN, an account
+    /// ID (its root user), a service principal, or `anonymous`.
+    #[arg(long)]
+    principal: String,
+    /// The action, `service:Action`.
+    #[arg(long)]
+    action: String,
+    /// The resource ARN (`*` for actions without resource types). Wildcards ask whether some
+    /// matching resource is allowed.
+    #[arg(long)]
+    resource: String,
+    /// The account that owns the resource, when its ARN has none (S3).
+    #[arg(long)]
+    resource_account: Option<String>,
+    /// A request context key, `KEY=VALUE`; repeat a key for a multivalued key.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    context: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// A loaded policy file: its name and text, for locating statements in answers.
+struct Loaded {
+    file: String,
+    text: Arc<str>,
+}
+
+/// One deciding statement, located in its file.
+#[derive(Debug, Serialize)]
+struct JsonStatement {
+    source: Source,
+    file: String,
+    pointer: String,
+    line: usize,
+    column: usize,
+    sid: Option<String>,
+    effect: &'static str,
+}
+
+/// The JSON answer of `check`.
+#[derive(Debug, Serialize)]
+struct Answer {
+    decision: String,
+    statements: Vec<JsonStatement>,
+    blocked_by: Option<crate::policy::Blocker>,
+    context: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// Decides the request and prints the decision with its deciding statements.
+pub fn run(args: Args) -> Result<ExitCode, UsageError> {
+    let caller = if args.principal.eq_ignore_ascii_case("anonymous") {
+        Caller::Anonymous
+    } else {
+        Caller::parse(&args.principal).map_err(|e| UsageError(format!("--principal: {e}")))?
+    };
+    if !args.action.contains(':') {
+        return Err(UsageError(format!(
+            "--action: \"{}\" is not \"service:Action\"",
+            args.action
+        )));
+    }
+    let mut files: Vec<Loaded> = Vec::new();
+    let mut load = |path: &Path, kind: PolicyKind| -> Result<(Policy, usize), UsageError> {
+        let text: Arc<str> = super::read_file(path)?.into();
+        let file = path.display().to_string();
+        let parsed = Policy::from_text(&text, kind);
+        let errors: Vec<_> = parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        if let Some(first) = errors.first() {
+            for d in &errors {
+                eprint!("{}", render::text(&d.clone().locate(&file, &text), &text));
+            }
+            let located = first.clone().locate(&file, &text);
+            return Err(UsageError(format!(
+                "{}:{}:{}: {} ({} errors in all)",
+                located.file,
+                located.line,
+                located.column,
+                first.message,
+                errors.len()
+            )));
+        }
+        files.push(Loaded { file, text });
+        Ok((
+            parsed.policy.expect("a policy without errors"),
+            files.len() - 1,
+        ))
+    };
+    let mut index: Vec<(Source, usize, usize)> = Vec::new(); // (source, policy index, file)
+    let mut set = PolicySet::default();
+    for (i, p) in args.policies.iter().enumerate() {
+        let (policy, f) = load(p, PolicyKind::Identity)?;
+        set.identity.push(policy);
+        index.push((Source::Identity, i, f));
+    }
+    if let Some(p) = &args.boundary {
+        let (policy, f) = load(p, PolicyKind::Boundary)?;
+        set.boundaries.push(policy);
+        index.push((Source::Boundary, 0, f));
+    }
+    if let Some(p) = &args.session_policy {
+        let (policy, f) = load(p, PolicyKind::Session)?;
+        set.session = Some(policy);
+        index.push((Source::Session, 0, f));
+    }
+    let trust = args
+        .action
+        .to_ascii_lowercase()
+        .starts_with("sts:assumerole");
+    if let Some(p) = &args.resource_policy {
+        let (policy, f) = load(
+            p,
+            if trust {
+                PolicyKind::Trust
+            } else {
+                PolicyKind::Resource
+            },
+        )?;
+        set.resource = Some(policy);
+        index.push((Source::Resource, 0, f));
+    }
+    for (level, p) in args.scps.iter().enumerate() {
+        let (policy, f) = load(p, PolicyKind::Scp)?;
+        set.scps.push(vec![policy]);
+        index.push((Source::Scp(level), 0, f));
+    }
+    for (level, p) in args.rcps.iter().enumerate() {
+        let (policy, f) = load(p, PolicyKind::Rcp)?;
+        set.rcps
+            .push(vec![policy, crate::simulate::rcp_full_aws_access()]);
+        index.push((Source::Rcp(level), 0, f));
+    }
+
+    let context = build_context(
+        &args.context,
+        &caller,
+        args.resource_account.as_deref(),
+        &args.resource,
+    )?;
+    let wildcard_only = Catalog::bundled()
+        .is_wildcard_only(&args.action)
+        .unwrap_or(false)
+        && args.resource == "*";
+    let request = Request {
+        caller,
+        action: args.action.clone(),
+        resource: args.resource.clone(),
+        resource_account: args.resource_account.clone(),
+        context,
+        wildcard_only,
+    };
+    if request.owner().is_none() {
+        return Err(UsageError(format!(
+            "--resource-account is needed: \"{}\" names no account",
+            args.resource
+        )));
+    }
+    let decision = decide(&request, &set);
+    let answer = answer(&decision, &request.context, &index, &files);
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).expect("answer serializes")
+        ),
+        Format::Text => print_text(&answer),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The caller's `--context` plus the keys AWS fills in from the principal itself.
+fn build_context(
+    pairs: &[String],
+    caller: &Caller,
+    owner: Option<&str>,
+    resource: &str,
+) -> Result<Context, UsageError> {
+    let mut given: Vec<(String, Vec<String>)> = Vec::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| UsageError(format!("--context \"{pair}\": expected KEY=VALUE")))?;
+        match given.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+            Some((_, values)) => values.push(value.to_string()),
+            None => given.push((key.to_string(), vec![value.to_string()])),
+        }
+    }
+    let mut context = Context::new();
+    for (key, mut values) in given {
+        let multivalued = Catalog::bundled()
+            .condition_key_type(&key)
+            .is_some_and(|t| t.multivalued);
+        let value = if values.len() == 1 && !multivalued {
+            ContextValue::Single(values.remove(0))
+        } else {
+            ContextValue::Multi(values)
+        };
+        context.insert(&key, value);
+    }
+    for (key, value) in principal_keys(caller) {
+        context.insert_default(key, ContextValue::Single(value));
+    }
+    let owner = owner.map(str::to_string).or_else(|| {
+        crate::policy::arn::Arn::parse(resource)
+            .map(|a| a.account.to_string())
+            .filter(|a| !a.is_empty())
+    });
+    if let Some(owner) = owner {
+        context.insert_default("aws:ResourceAccount", ContextValue::Single(owner));
+    }
+    Ok(context)
+}
+
+/// The context keys a principal's own identity supplies (spec §3, §4).
+pub fn principal_keys(caller: &Caller) -> Vec<(&'static str, String)> {
+    let mut keys = Vec::new();
+    if let Some(arn) = caller.principal_arn() {
+        keys.push(("aws:PrincipalArn", arn));
+    }
+    if let Some(account) = caller.account() {
+        keys.push(("aws:PrincipalAccount", account.to_string()));
+    }
+    let kind = match caller {
+        Caller::Root { account } => {
+            keys.push(("aws:userid", account.clone()));
+            "Account"
+        }
+        Caller::User { name, .. } => {
+            keys.push(("aws:username", name.clone()));
+            "User"
+        }
+        Caller::Role { .. } => "AssumedRole",
+        Caller::FederatedUser { account, name, .. } => {
+            keys.push(("aws:userid", format!("{account}:{name}")));
+            "FederatedUser"
+        }
+        Caller::Anonymous => {
+            keys.push(("aws:userid", "anonymous".to_string()));
+            "Anonymous"
+        }
+        Caller::Service(name) => {
+            keys.push(("aws:PrincipalServiceName", name.clone()));
+            keys.push(("aws:PrincipalIsAWSService", "true".to_string()));
+            return keys;
+        }
+        Caller::Federated(_) => "WebIdentity",
+    };
+    keys.push(("aws:PrincipalType", kind.to_string()));
+    if caller.is_iam_identity() || matches!(caller, Caller::Root { .. }) {
+        keys.push(("aws:PrincipalIsAWSService", "false".to_string()));
+    }
+    keys
+}
+
+fn answer(
+    decision: &Decision,
+    context: &Context,
+    index: &[(Source, usize, usize)],
+    files: &[Loaded],
+) -> Answer {
+    let statements = decision
+        .statements
+        .iter()
+        .map(|s| {
+            let file = index
+                .iter()
+                .find(|(source, policy, _)| *source == s.source && *policy == s.policy)
+                .map(|(_, _, f)| &files[*f]);
+            let (name, line, column) = match file {
+                Some(f) => {
+                    let loc = crate::json::locate(&f.text, &s.pointer);
+                    (
+                        f.file.clone(),
+                        loc.map_or(1, |l| l.line),
+                        loc.map_or(1, |l| l.column),
+                    )
+                }
+                None => ("<built-in>".to_string(), 1, 1),
+            };
+            JsonStatement {
+                source: s.source,
+                file: name,
+                pointer: s.pointer.clone(),
+                line,
+                column,
+                sid: s.sid.clone(),
+                effect: s.effect,
+            }
+        })
+        .collect();
+    let context = context
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                ContextValue::Single(s) => serde_json::Value::from(s.as_str()),
+                ContextValue::Multi(vs) => serde_json::Value::from(vs.clone()),
+            };
+            (k.to_string(), value)
+        })
+        .collect();
+    Answer {
+        decision: decision.outcome.to_string(),
+        statements,
+        blocked_by: decision.blocked_by,
+        context,
+    }
+}
+
+fn print_text(answer: &Answer) {
+    println!("{}", answer.decision);
+    if let Some(b) = &answer.blocked_by {
+        println!("  blocked: {b}");
+    }
+    for s in &answer.statements {
+        let sid = s
+            .sid
+            .as_deref()
+            .map(|s| format!(" (Sid {s})"))
+            .unwrap_or_default();
+        println!(
+            "  {} statement{sid} in {}:{}:{} at {}",
+            s.effect, s.file, s.line, s.column, s.pointer
+        );
+    }
+}
