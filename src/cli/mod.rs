@@ -35,7 +35,7 @@ enum Command {
     /// Validate policy documents and print diagnostics; exit 2 if any is an error.
     Lint(lint::Args),
     /// Decide one request against loose policy files, with the statements that decide it.
-    Check(check::Args),
+    Check(Box<check::Args>),
 }
 
 /// A failure that ends the command with exit code 2.
@@ -59,7 +59,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
         Command::Lint(args) => lint::run(args),
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
     };
     match result {
         Ok(code) => code,
