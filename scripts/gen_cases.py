@@ -482,7 +482,7 @@ def features(case, fine=True):
         if doc.get("Version") != "2012-10-17":
             f.add("version:" + str(doc.get("Version", "absent")))
         for st in _statements(doc):
-            pre = kind
+            pre = "rp" if kind == "resource" else kind
             f.add(f"{pre}:{st.get('Effect', '?').lower()}")
             if "NotAction" in st:
                 f.add(f"{pre}:notaction")
