@@ -738,6 +738,15 @@ class Gen:
         return cand
 
     def _wildcard(self, s):
+        parts = s.split(":", 5)
+        if s.startswith("arn:") and len(parts) == 6:  # keep six fields (§2 step 5: short ARNs ≈)
+            field = self.pick([3, 4, 5, 5, 5]) if parts[3] else self.pick([4, 5, 5]) \
+                if parts[4] else 5
+            if field < 5:
+                parts[field] = "*"
+            else:
+                parts[5] = self._wildcard(parts[5]) if parts[5] else "*"
+            return ":".join(parts)
         if len(s) < 3:
             return s + "*"
         i = self.r.randrange(len(s))
@@ -750,7 +759,7 @@ class Gen:
         if "blue" in value or "red" in value:
             opts.append(re.sub("blue|red", "${aws:PrincipalTag/team}", value))
             opts.append(re.sub("blue|red", "${aws:PrincipalTag/team, 'blue'}", value))
-        if value.startswith("arn:aws:") and value.split(":")[4]:
+        if value.startswith("arn:aws:") and len(value.split(":")) >= 6 and value.split(":")[4]:
             parts = value.split(":")
             parts[4] = "${aws:PrincipalAccount}"
             opts.append(":".join(parts))
