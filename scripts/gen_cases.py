@@ -89,7 +89,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from oracle_env import DEFAULT_DATA_DIR  # noqa: E402
 
-A, B, C = "111111111111", "222222222222", "333333333333"
+A, B = "111111111111", "222222222222"
 ORG_ID = "o-a1b2c3d4e5"
 ORG_PATHS = {A: f"{ORG_ID}/r-ab12/ou-ab12-11111111/", B: f"{ORG_ID}/r-ab12/ou-ab12-22222222/"}
 
@@ -1092,8 +1092,8 @@ class Gen:
             if r.random() < 0.85:  # mostly resources that have a resource policy
                 actions = [a for a in actions if a.split(":")[0] in RP_KIND or
                            a.startswith("sts:")]
-        if not self.flagged:
-            actions = [a for a in actions if a != "sts:GetCallerIdentity" or r.random() < 0.1]
+        # sts:GetCallerIdentity is always allowed (§5 step 0): keep it rare
+        actions = [a for a in actions if a != "sts:GetCallerIdentity" or r.random() < 0.1]
         action = self.pick(actions)
         svc = action.split(":")[0]
         has_rp_svc = svc in RP_KIND or svc == "sts"
