@@ -808,7 +808,6 @@ fn row_38_bucket_policy_naming_role_grants_its_sessions() {
 /// #39a "Same [bucket policy Allow R; R/s, R without policies]; R's PB lacks s3" → ImplicitDeny
 /// (§5).
 #[test]
-#[ignore = "engine bug (explanation only, outcome right): blocked_by is Identity, not the boundary/session policy that limits the role grant; decide.rs:388-395 checks id_ok first"]
 fn row_39a_role_grant_is_limited_by_boundary() {
     let p = policies()
         .resource(&bucket_allows(&format!(r#"{{"AWS":"{ROLE_R}"}}"#)))
@@ -820,7 +819,6 @@ fn row_39a_role_grant_is_limited_by_boundary() {
 /// #39b "Same [bucket policy Allow R; R/s, R without policies]; session policy lacks s3" →
 /// ImplicitDeny (§5).
 #[test]
-#[ignore = "engine bug (explanation only, outcome right): blocked_by is Identity, not the boundary/session policy that limits the role grant; decide.rs:388-395 checks id_ok first"]
 fn row_39b_role_grant_is_limited_by_session_policy() {
     let p = policies()
         .resource(&bucket_allows(&format!(r#"{{"AWS":"{ROLE_R}"}}"#)))
@@ -1039,7 +1037,6 @@ fn key_policy_enabling_iam() -> String {
 
 /// #54a "KMS key policy with account statement; alice with identity Allow" → Allow (§5).
 #[test]
-#[ignore = "engine bug (explanation only, outcome right): an account-principal grant reports the resource statement but not the identity Allow it delegates to; decide.rs:409 counts it as a grant returned at :430-431"]
 fn row_54a_key_policy_account_statement_delegates_to_identity_allow() {
     let p = policies()
         .resource(&key_policy_enabling_iam())
@@ -1074,7 +1071,6 @@ fn row_55a_trust_naming_user_grants_without_identity_policy() {
 
 /// #55b "Trust names alice; alice's PB lacks sts:AssumeRole" → ImplicitDeny ⚑ (§5, §6).
 #[test]
-#[ignore = "engine bug (explanation only, outcome right): blocked_by is Identity, not the boundary that stops the direct trust grant; decide.rs:388-395 checks id_ok first (reached at :439)"]
 fn row_55b_trust_naming_user_is_limited_by_boundary() {
     let p = policies()
         .trust(&trust_allows(&format!(r#"{{"AWS":"{ALICE}"}}"#)))
@@ -1093,7 +1089,6 @@ fn row_56a_trust_naming_account_alone_grants_nothing() {
 
 /// #56b "Trust names A; alice with identity Allow on R" → Allow (§6).
 #[test]
-#[ignore = "engine bug (explanation only, outcome right): an account-principal grant reports the resource statement but not the identity Allow it delegates to; decide.rs:409 counts it as a grant returned at :430-431"]
 fn row_56b_trust_naming_account_delegates_to_identity_allow() {
     let p = policies()
         .trust(&trust_allows(&format!(r#"{{"AWS":"{A}"}}"#)))
@@ -1383,53 +1378,3 @@ fn row_76_group_principal_is_a_lint_error_and_matches_nothing() {
     assert_implicit(&d, Blocker::Identity);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Outcome guard for the variants whose tests are ignored for a wrong explanation only
-
-/// #39a, #39b, #54a, #55b, #56b: the decisions alone, so that they stay tested while the
-/// explanation tests above are ignored. Remove once those are un-ignored.
-#[test]
-fn outcomes_of_variants_ignored_for_their_explanation() {
-    let role_bucket = bucket_allows(&format!(r#"{{"AWS":"{ROLE_R}"}}"#));
-    let cases = [
-        (
-            "39a",
-            ask(R_S, "s3:GetObject", OBJECT),
-            policies().resource(&role_bucket).boundary(&ec2_only()),
-            Outcome::ImplicitDeny,
-        ),
-        (
-            "39b",
-            ask(R_S, "s3:GetObject", OBJECT),
-            policies().resource(&role_bucket).session(&ec2_only()),
-            Outcome::ImplicitDeny,
-        ),
-        (
-            "54a",
-            ask(ALICE, "kms:Decrypt", KEY),
-            policies()
-                .resource(&key_policy_enabling_iam())
-                .identity(&allow("Decrypt", "kms:Decrypt", "*")),
-            Outcome::Allow,
-        ),
-        (
-            "55b",
-            ask(ALICE, "sts:AssumeRole", ROLE_R),
-            policies()
-                .trust(&trust_allows(&format!(r#"{{"AWS":"{ALICE}"}}"#)))
-                .boundary(&ec2_only()),
-            Outcome::ImplicitDeny,
-        ),
-        (
-            "56b",
-            ask(ALICE, "sts:AssumeRole", ROLE_R),
-            policies()
-                .trust(&trust_allows(&format!(r#"{{"AWS":"{A}"}}"#)))
-                .identity(&allow("AssumeR", "sts:AssumeRole", ROLE_R)),
-            Outcome::Allow,
-        ),
-    ];
-    for (row, request, policies, outcome) in cases {
-        assert_eq!(request.decide(&policies).outcome, outcome, "row {row}");
-    }
-}

@@ -469,33 +469,41 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
         None => !matches!(caller, Caller::FederatedUser { .. }),
     };
     let identity_ok = id_ok && pb_ok && session_ok;
-    let identity_blocker = || {
-        if !id_ok {
-            Blocker::Identity
-        } else if !pb_ok {
-            Blocker::Boundary
-        } else {
-            Blocker::Session
-        }
-    };
     let mut identity_refs = refs(&identity);
     identity_refs.extend(refs(&boundary));
     identity_refs.extend(refs(&session));
+    // A resource-policy Allow that names the caller or its role skips the identity side, so
+    // what blocks it is the boundary or the session policy, not a missing identity Allow.
+    let named = resource_policy.allows.iter().any(|(_, m)| *m != PrincipalMatch::ViaAccount);
+    let identity_blocker = || {
+        if !pb_ok && (id_ok || named) {
+            Blocker::Boundary
+        } else if !session_ok && (id_ok || named) {
+            Blocker::Session
+        } else {
+            Blocker::Identity
+        }
+    };
 
-    // Same-account resource-policy grants (spec §5 table): what each kind of match skips.
-    let grants: Vec<StatementRef> = resource_policy
-        .allows
-        .iter()
-        .filter(|(_, m)| match m {
-            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => {
-                pb_ok
-            }
+    // Same-account resource-policy grants (spec §5 table): what each kind of match skips. A
+    // grant to the account works through the identity side, whose statements it reports too.
+    let mut grants: Vec<StatementRef> = Vec::new();
+    let mut through_identity = false;
+    for (r, m) in &resource_policy.allows {
+        let granted = match m {
+            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => pb_ok,
             PrincipalMatch::Direct => true,
             PrincipalMatch::ViaRole => pb_ok && session_ok,
             PrincipalMatch::ViaAccount => identity_ok,
-        })
-        .map(|(r, _)| r.clone())
-        .collect();
+        };
+        if granted {
+            grants.push(r.clone());
+            through_identity |= *m == PrincipalMatch::ViaAccount;
+        }
+    }
+    if through_identity {
+        grants.splice(0..0, identity_refs.iter().cloned());
+    }
     let rp_any = !resource_policy.allows.is_empty();
 
     if !iam_identity && !is_root {
