@@ -455,10 +455,11 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
 
     // 5. The grant.
     let refs = |a: &Applicable| a.allows.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
-    // Trust and key policies are strict: identity policies alone never reach the resource, and
-    // a role or key always has one (absent here means it admits nobody).
-    let strict =
-        is_trust_action(&service, name) || service == "kms" && is_kms_key(&request.resource);
+    // Trust and key policies are strict: identity policies alone never reach the resource. A
+    // key always has a key policy, so a missing one admits nobody; a request about a role
+    // without its trust policy is decided on the identity side alone.
+    let strict = is_trust_action(&service, name) && policies.resource.is_some()
+        || service == "kms" && is_kms_key(&request.resource);
     if is_root && is_trust_action(&service, name) {
         return implicit(Blocker::Identity);
     }
