@@ -2,8 +2,8 @@
 """Wall-clock comparison of `iamlog simulate` with the differential oracle on the same cases.
 
 Runs `node oracle.mjs < CASES` and `iamlog simulate --cases CASES` each RUNS times (after one
-untimed warm-up run each), and prints the median wall time of each, the cost per case, and the
-ratio. Each side is also run on an empty case list to measure its fixed cost (process start,
+untimed warm-up run each), and prints the median wall time (and CPU time, user + sys) of each,
+the cost per case, and the ratio. Each side is also run on an empty case list to measure its fixed cost (process start,
 module loading), so the per-case figures can be given net of it. The first timed run's outputs
 are compared decision by decision and the agreement is printed.
 
@@ -87,26 +87,34 @@ def oracle_dir(given: Path, npm: str) -> Path:
     return SCRATCH
 
 
-def run_once(argv: list[str], stdin_path: Path | None, out_path: Path) -> float:
-    """Runs `argv` once; returns the wall time in seconds. Output goes to `out_path`."""
-    with open(out_path, "wb") as out:
+def run_once(argv: list[str], stdin_path: Path | None, out_path: Path) -> tuple[float, float]:
+    """Runs `argv` once, output to `out_path`; returns (wall, cpu) seconds, cpu = user + sys.
+
+    CPU time is given too because wall time on a busy machine includes time spent waiting for
+    a core; a process's own CPU time hardly depends on the load.
+    """
+    err_path = out_path.with_suffix(".stderr")
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
         stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
         try:
             start = time.perf_counter()
-            proc = subprocess.run(argv, stdin=stdin, stdout=out, stderr=subprocess.PIPE)
+            proc = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err)
+            _, status, usage = os.wait4(proc.pid, 0)
             elapsed = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
         finally:
             if stdin_path:
                 stdin.close()
     if proc.returncode != 0:
-        sys.exit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr.decode(errors='replace')[-2000:]}")
-    return elapsed
+        sys.exit(f"{' '.join(argv)} exited {proc.returncode}:\n{err_path.read_text(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_utime + usage.ru_stime
 
 
-def timed(argv: list[str], stdin_path: Path | None, out_path: Path, runs: int, warmup: int) -> list[float]:
+def timed(argv: list[str], stdin_path: Path | None, out_path: Path, runs: int, warmup: int) -> tuple[list[float], list[float]]:
     for _ in range(warmup):
         run_once(argv, stdin_path, out_path)
-    return [run_once(argv, stdin_path, out_path) for _ in range(runs)]
+    runs_ = [run_once(argv, stdin_path, out_path) for _ in range(runs)]
+    return [w for w, _ in runs_], [c for _, c in runs_]
 
 
 def decisions(path: Path) -> dict:
@@ -157,36 +165,51 @@ def main() -> int:
         results = {}
         for name, (argv_for, uses_stdin) in sides.items():
             out = tmp / f"{name}.json"
-            full = timed(argv_for(cases_path), cases_path if uses_stdin else None, out,
-                         args.runs, args.warmup)
-            results[name] = {"full": full, "out": out}
-            empty = timed(argv_for(empty_path), empty_path if uses_stdin else None,
-                          tmp / f"{name}-empty.json", args.runs, args.warmup)
-            results[name]["empty"] = empty
+            wall, cpu = timed(argv_for(cases_path), cases_path if uses_stdin else None, out,
+                              args.runs, args.warmup)
+            ewall, ecpu = timed(argv_for(empty_path), empty_path if uses_stdin else None,
+                                tmp / f"{name}-empty.json", args.runs, args.warmup)
+            results[name] = {"out": out, "wall": wall, "cpu": cpu, "ewall": ewall, "ecpu": ecpu}
 
         n = len(cases)
         size = cases_path.stat().st_size
+        try:
+            load = " (load average before: %.2f %.2f %.2f)" % os.getloadavg()
+        except OSError:
+            load = ""
         print(f"cases: {n} ({args.mode}, x{args.replicate}) from {args.cases}, {size / 1e6:.1f} MB of JSON")
-        print(f"runs: {args.runs} timed + {args.warmup} warm-up each; wall time, median [min .. max]")
+        print(f"runs: {args.runs} timed + {args.warmup} warm-up each; median [min .. max]{load}")
         print()
         med = {}
         for name in sides:
-            full, empty = results[name]["full"], results[name]["empty"]
-            m, e = statistics.median(full), statistics.median(empty)
-            med[name] = (m, e)
-            print(f"{name:7} total {fmt_s(m)}  [{min(full) * 1000:.1f} .. {max(full) * 1000:.1f}]"
-                  f"  = {fmt_case(m / n)}")
-            print(f"{'':7} empty {fmt_s(e)}  (process start, no cases)")
-            print(f"{'':7} net   {fmt_s(m - e)}  = {fmt_case((m - e) / n)}  (reading, deciding and writing the cases)")
-        (om, oe), (im, ie) = med["oracle"], med["iamlog"]
+            r = results[name]
+            for kind, full, empty in (("wall", r["wall"], r["ewall"]), ("cpu", r["cpu"], r["ecpu"])):
+                m, e = statistics.median(full), statistics.median(empty)
+                med[name, kind] = (m, e)
+                print(f"{name:7} {kind:4} total {fmt_s(m)}  [{min(full) * 1000:.1f} .. {max(full) * 1000:.1f}]"
+                      f"  = {fmt_case(m / n)}")
+                print(f"{'':12} empty {fmt_s(e)}  (process start, no cases)")
+                print(f"{'':12} net   {fmt_s(m - e)}  = {fmt_case((m - e) / n)}  (reading, deciding, writing)")
         print()
-        print(f"ratio oracle/iamlog: total {om / im:.1f}x, net of process start {(om - oe) / max(im - ie, 1e-9):.1f}x")
+        for kind in ("wall", "cpu"):
+            (om, oe), (im, ie) = med["oracle", kind], med["iamlog", kind]
+            print(f"ratio oracle/iamlog ({kind}): total {om / im:.1f}x, net of process start "
+                  f"{(om - oe) / max(im - ie, 1e-9):.1f}x")
 
         theirs, ours = decisions(results["oracle"]["out"]), decisions(results["iamlog"]["out"])
-        same = sum(1 for k, v in ours.items() if theirs.get(k, (None,))[0] == v[0] and not v[1] and not theirs[k][1])
-        both_err = sum(1 for k, v in ours.items() if v[1] and theirs.get(k, (None, False))[1])
-        print(f"agreement: {same}/{n} same decision, {both_err} rejected by both, "
-              f"{n - same - both_err} differ")
+        same, both_err, differ = 0, 0, []
+        for key, (decision, rejected) in ours.items():
+            t_decision, t_rejected = theirs.get(key, (None, True))
+            if rejected and t_rejected:
+                both_err += 1
+            elif not rejected and not t_rejected and decision == t_decision:
+                same += 1
+            else:
+                differ.append(json.loads(key))
+        print(f"agreement: {same}/{n} same decision, {both_err} rejected by both, {len(differ)} differ")
+        base = sorted({str(d).rsplit("#r", 1)[0] if args.replicate > 1 else str(d) for d in differ})
+        for d in base[:20]:
+            print(f"  differs: {d}")
     return 0
 
 
