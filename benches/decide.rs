@@ -9,7 +9,9 @@
 //! Run: `cargo bench --bench decide`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use iamlog::policy::{decide, Caller, Context, ContextValue, Outcome, Policy, PolicyKind, PolicySet, Request};
+use iamlog::policy::{
+    decide, Caller, Context, ContextValue, Outcome, Policy, PolicyKind, PolicySet, Request,
+};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -134,7 +136,9 @@ const SCP_OU: &str = r#"{
 }"#;
 
 fn parse(text: &str, kind: PolicyKind) -> Policy {
-    Policy::from_text(text, kind).into_result().expect("fixture policy parses")
+    Policy::from_text(text, kind)
+        .into_result()
+        .expect("fixture policy parses")
 }
 
 fn context() -> Context {
@@ -170,7 +174,10 @@ fn identity_texts() -> Vec<String> {
 
 fn identity_only() -> PolicySet {
     PolicySet {
-        identity: identity_texts().iter().map(|t| parse(t, PolicyKind::Identity)).collect(),
+        identity: identity_texts()
+            .iter()
+            .map(|t| parse(t, PolicyKind::Identity))
+            .collect(),
         ..PolicySet::default()
     }
 }
@@ -178,13 +185,22 @@ fn identity_only() -> PolicySet {
 fn with_guardrails() -> PolicySet {
     PolicySet {
         boundaries: vec![parse(BOUNDARY, PolicyKind::Boundary)],
-        scps: vec![vec![parse(SCP_ROOT, PolicyKind::Scp)], vec![parse(SCP_OU, PolicyKind::Scp)]],
+        scps: vec![
+            vec![parse(SCP_ROOT, PolicyKind::Scp)],
+            vec![parse(SCP_OU, PolicyKind::Scp)],
+        ],
         ..identity_only()
     }
 }
 
 /// Times `decide` on one request after checking it gives `expected`.
-fn bench_decision(c: &mut Criterion, name: &str, req: &Request, set: &PolicySet, expected: Outcome) {
+fn bench_decision(
+    c: &mut Criterion,
+    name: &str,
+    req: &Request,
+    set: &PolicySet,
+    expected: Outcome,
+) {
     let d = decide(req, set);
     assert_eq!(d.outcome, expected, "{name}: fixture gives {d:?}");
     c.bench_function(name, |b| b.iter(|| decide(black_box(req), black_box(set))));
@@ -193,27 +209,64 @@ fn bench_decision(c: &mut Criterion, name: &str, req: &Request, set: &PolicySet,
 fn decisions(c: &mut Criterion) {
     let plain = identity_only();
     let guarded = with_guardrails();
-    assert_eq!(plain.identity.iter().map(|p| p.statements.len()).sum::<usize>(), 50);
+    assert_eq!(
+        plain
+            .identity
+            .iter()
+            .map(|p| p.statements.len())
+            .sum::<usize>(),
+        50
+    );
 
     // (a) Allowed by TeamBucketRead7 through `${aws:username}`.
-    let allow = request("s3:GetObject", "arn:aws:s3:::team7-data/home/alice/reports/2025-05.csv");
+    let allow = request(
+        "s3:GetObject",
+        "arn:aws:s3:::team7-data/home/alice/reports/2025-05.csv",
+    );
     bench_decision(c, "decide/allow", &allow, &plain, Outcome::Allow);
 
     // (b) No statement applies (the MFA Denies are reached but their condition fails).
-    let nothing = request("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:111122223333:function:etl");
-    bench_decision(c, "decide/implicit_deny", &nothing, &plain, Outcome::ImplicitDeny);
+    let nothing = request(
+        "lambda:InvokeFunction",
+        "arn:aws:lambda:us-east-1:111122223333:function:etl",
+    );
+    bench_decision(
+        c,
+        "decide/implicit_deny",
+        &nothing,
+        &plain,
+        Outcome::ImplicitDeny,
+    );
 
     // (c) The prod-bucket Denies of the five even policies apply.
     let denied = request("s3:PutBucketPolicy", "arn:aws:s3:::prod-logs");
-    bench_decision(c, "decide/explicit_deny", &denied, &plain, Outcome::ExplicitDeny);
+    bench_decision(
+        c,
+        "decide/explicit_deny",
+        &denied,
+        &plain,
+        Outcome::ExplicitDeny,
+    );
 
     // (d) As (a), through a permissions boundary and a two-level SCP chain.
-    bench_decision(c, "decide/with_guardrails", &allow, &guarded, Outcome::Allow);
+    bench_decision(
+        c,
+        "decide/with_guardrails",
+        &allow,
+        &guarded,
+        Outcome::Allow,
+    );
 
     // Extra: a resource with a wildcard ("is it allowed for some object under home/alice/?")
     // takes the candidate-pattern path of `decide`.
     let set_query = request("s3:GetObject", "arn:aws:s3:::team7-data/home/alice/*");
-    bench_decision(c, "decide/resource_pattern", &set_query, &plain, Outcome::Allow);
+    bench_decision(
+        c,
+        "decide/resource_pattern",
+        &set_query,
+        &plain,
+        Outcome::Allow,
+    );
 }
 
 fn parsing(c: &mut Criterion) {
@@ -222,7 +275,11 @@ fn parsing(c: &mut Criterion) {
         b.iter(|| {
             black_box(&texts)
                 .iter()
-                .map(|t| Policy::from_text(t, PolicyKind::Identity).into_result().unwrap())
+                .map(|t| {
+                    Policy::from_text(t, PolicyKind::Identity)
+                        .into_result()
+                        .unwrap()
+                })
                 .collect::<Vec<_>>()
         })
     });

@@ -39,6 +39,34 @@ impl<'a> Arn<'a> {
     }
 }
 
+/// A request resource split into its six fields once, for matching against many patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields<'a> {
+    /// The resource as given.
+    pub text: &'a str,
+    /// Its fields, or `None` if it is not a six-field ARN (such as `"*"`).
+    pub fields: Option<[&'a str; 6]>,
+}
+
+impl<'a> Fields<'a> {
+    /// Splits `text` on its first five colons.
+    pub fn split(text: &'a str) -> Fields<'a> {
+        let mut parts = text.splitn(6, ':');
+        let mut fields = [""; 6];
+        let complete = fields.iter_mut().all(|f| match parts.next() {
+            Some(p) => {
+                *f = p;
+                true
+            }
+            None => false,
+        });
+        Fields {
+            text,
+            fields: complete.then_some(fields),
+        }
+    }
+}
+
 /// A parsed `Resource` value or ARN condition value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ArnPattern {
@@ -95,19 +123,27 @@ impl ArnPattern {
     /// the resource field is always case-sensitive. The request resource `"*"` (wildcard-only
     /// actions) is matched only by the pattern `"*"`.
     pub fn matches(&self, resource: &str, case: Case, vars: &dyn Variables) -> bool {
+        self.matches_fields(&Fields::split(resource), case, vars)
+    }
+
+    /// As [`ArnPattern::matches`], with the request resource split once by [`Fields::split`].
+    pub fn matches_fields(&self, resource: &Fields<'_>, case: Case, vars: &dyn Variables) -> bool {
         match self {
             ArnPattern::Any => true,
             ArnPattern::Nothing => false,
-            ArnPattern::Fields(fields) => {
-                let mut parts = resource.splitn(6, ':');
-                fields.iter().enumerate().all(|(i, pattern)| {
-                    let Some(part) = parts.next() else {
-                        return false;
-                    };
-                    let case = if i == 5 { Case::Sensitive } else { case };
-                    pattern.matches(part, case, vars)
-                })
-            }
+            ArnPattern::Fields(patterns) => match &resource.fields {
+                None => false,
+                Some(fields) => {
+                    patterns
+                        .iter()
+                        .zip(fields)
+                        .enumerate()
+                        .all(|(i, (pattern, field))| {
+                            let case = if i == 5 { Case::Sensitive } else { case };
+                            pattern.matches(field, case, vars)
+                        })
+                }
+            },
         }
     }
 

@@ -1,7 +1,6 @@
 //! The request context: condition keys and their values (spec §3, "Context iamlog supplies").
 
 use super::pattern::Variables;
-use std::collections::HashMap;
 
 /// The value of one condition key in a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +22,12 @@ impl Value {
 }
 
 /// Condition keys of a request, looked up case-insensitively.
+///
+/// A request has a few dozen keys at most: a sorted vector searched by bisection beats hashing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
-    values: HashMap<Box<str>, Value>,
+    /// Lowercased keys and their values, sorted by key.
+    values: Vec<(Box<str>, Value)>,
 }
 
 impl Context {
@@ -36,19 +38,29 @@ impl Context {
 
     /// Sets `key` (any case) to `value`, replacing an earlier value.
     pub fn insert(&mut self, key: &str, value: Value) {
-        self.values.insert(key.to_ascii_lowercase().into(), value);
+        let key = key.to_ascii_lowercase();
+        match self.position(&key) {
+            Ok(i) => self.values[i].1 = value,
+            Err(i) => self.values.insert(i, (key.into(), value)),
+        }
+    }
+
+    fn position(&self, key_lowercase: &str) -> Result<usize, usize> {
+        self.values
+            .binary_search_by(|(k, _)| (**k).cmp(key_lowercase))
     }
 
     /// Sets `key` only if the caller did not give it.
     pub fn insert_default(&mut self, key: &str, value: Value) {
-        self.values
-            .entry(key.to_ascii_lowercase().into())
-            .or_insert(value);
+        let key = key.to_ascii_lowercase();
+        if let Err(i) = self.position(&key) {
+            self.values.insert(i, (key.into(), value));
+        }
     }
 
     /// The value of a lowercased key.
     pub fn get(&self, key_lowercase: &str) -> Option<&Value> {
-        self.values.get(key_lowercase)
+        self.position(key_lowercase).ok().map(|i| &self.values[i].1)
     }
 
     /// True if no key is set.
@@ -56,7 +68,7 @@ impl Context {
         self.values.is_empty()
     }
 
-    /// The keys and values, in no particular order.
+    /// The keys (lowercased) and values, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.values.iter().map(|(k, v)| (&**k, v))
     }
@@ -64,7 +76,7 @@ impl Context {
 
 impl Variables for Context {
     fn single(&self, key: &str) -> Option<&str> {
-        match self.values.get(key)? {
+        match self.get(key)? {
             Value::Single(v) => Some(v),
             Value::Multi(_) => None,
         }

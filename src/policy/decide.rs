@@ -1,6 +1,6 @@
 //! Deciding one request (spec §5): the evaluation procedure over every policy type.
 
-use super::arn::{ArnPattern, ShortArns};
+use super::arn::{ArnPattern, Fields, ShortArns};
 use super::context::Context;
 use super::document::{Effect, Policy, PrincipalElement, RequestView, ResourceQuery};
 use super::principal::{Caller, PrincipalMatch};
@@ -220,9 +220,36 @@ fn is_trust_action(service: &str, name: &str) -> bool {
 
 /// The statements of one source that apply, split by effect.
 #[derive(Default)]
-struct Applicable {
-    allows: Vec<(StatementRef, PrincipalMatch)>,
-    denies: Vec<StatementRef>,
+struct Applicable<'p> {
+    allows: Vec<(Hit<'p>, PrincipalMatch)>,
+    denies: Vec<Hit<'p>>,
+}
+
+/// A statement that applied, before it is turned into a [`StatementRef`] for the answer.
+#[derive(Clone, Copy)]
+struct Hit<'p> {
+    source: Source,
+    policy: usize,
+    statement: &'p super::document::Statement,
+}
+
+impl Hit<'_> {
+    fn to_ref(self) -> StatementRef {
+        StatementRef {
+            source: self.source,
+            policy: self.policy,
+            pointer: self.statement.pointer.clone(),
+            sid: self.statement.sid.clone(),
+            effect: match self.statement.effect {
+                Effect::Allow => "Allow",
+                Effect::Deny => "Deny",
+            },
+        }
+    }
+}
+
+fn to_refs(hits: Vec<Hit<'_>>) -> Vec<StatementRef> {
+    hits.into_iter().map(Hit::to_ref).collect()
 }
 
 struct Evaluator<'a> {
@@ -235,7 +262,7 @@ impl Evaluator<'_> {
         &self,
         source: Source,
         policies: impl IntoIterator<Item = (usize, &'p Policy)>,
-    ) -> Applicable {
+    ) -> Applicable<'p> {
         let mut out = Applicable::default();
         for (index, policy) in policies {
             for s in &policy.statements {
@@ -257,15 +284,10 @@ impl Evaluator<'_> {
                     })
                 });
                 let Some(applies) = applies else { continue };
-                let r = StatementRef {
+                let r = Hit {
                     source,
                     policy: index,
-                    pointer: s.pointer.clone(),
-                    sid: s.sid.clone(),
-                    effect: match s.effect {
-                        Effect::Allow => "Allow",
-                        Effect::Deny => "Deny",
-                    },
+                    statement: s,
                 };
                 match s.effect {
                     Effect::Allow => out.allows.push((r, applies.principal)),
@@ -292,7 +314,11 @@ pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
         } else {
             request.resource.as_str()
         };
-        return decide_for(request, policies, ResourceQuery::Exact(exact));
+        return decide_for(
+            request,
+            policies,
+            ResourceQuery::Exact(Fields::split(exact)),
+        );
     }
     let set = ArnPattern::parse(&request.resource, false, ShortArns::PadWithStar);
     let (case, none) = (
@@ -349,11 +375,15 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
         .action
         .split_once(':')
         .unwrap_or((&request.action, ""));
-    let service = service_raw.to_ascii_lowercase();
+    let service: std::borrow::Cow<str> = if service_raw.bytes().any(|b| b.is_ascii_uppercase()) {
+        service_raw.to_ascii_lowercase().into()
+    } else {
+        service_raw.into()
+    };
     let caller = &request.caller;
-    let allow = |statements| Decision {
+    let allow = |hits: Vec<Hit<'_>>| Decision {
         outcome: Outcome::Allow,
-        statements,
+        statements: to_refs(hits),
         blocked_by: None,
     };
     let implicit = |blocked_by| Decision {
@@ -387,7 +417,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     let is_root = matches!(caller, Caller::Root { .. });
     let scps_apply =
         (iam_identity || is_root) && !policies.scps.is_empty() && !is_service_linked(caller);
-    let rcps_apply = !policies.rcps.is_empty() && RCP_SERVICES.contains(&service.as_str());
+    let rcps_apply = !policies.rcps.is_empty() && RCP_SERVICES.contains(&service.as_ref());
 
     let scp_levels: Vec<Applicable> = if scps_apply {
         policies
@@ -425,7 +455,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     );
 
     // 1. Any applicable Deny.
-    let denies: Vec<StatementRef> = scp_levels
+    let denies: Vec<Hit<'_>> = scp_levels
         .iter()
         .chain(&rcp_levels)
         .chain([&resource_policy, &identity, &boundary, &session, &endpoint])
@@ -434,7 +464,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     if !denies.is_empty() {
         return Decision {
             outcome: Outcome::ExplicitDeny,
-            statements: denies,
+            statements: to_refs(denies),
             blocked_by: None,
         };
     }
@@ -454,7 +484,9 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     }
 
     // 5. The grant.
-    let refs = |a: &Applicable| a.allows.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+    fn refs<'p>(a: &Applicable<'p>) -> Vec<Hit<'p>> {
+        a.allows.iter().map(|(r, _)| *r).collect()
+    }
     // Trust and key policies are strict: identity policies alone never reach the resource. A
     // key always has a key policy, so a missing one admits nobody; a request about a role
     // without its trust policy is decided on the identity side alone.
@@ -475,7 +507,10 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     identity_refs.extend(refs(&session));
     // A resource-policy Allow that names the caller or its role skips the identity side, so
     // what blocks it is the boundary or the session policy, not a missing identity Allow.
-    let named = resource_policy.allows.iter().any(|(_, m)| *m != PrincipalMatch::ViaAccount);
+    let named = resource_policy
+        .allows
+        .iter()
+        .any(|(_, m)| *m != PrincipalMatch::ViaAccount);
     let identity_blocker = || {
         if !pb_ok && (id_ok || named) {
             Blocker::Boundary
@@ -488,11 +523,13 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
 
     // Same-account resource-policy grants (spec §5 table): what each kind of match skips. A
     // grant to the account works through the identity side, whose statements it reports too.
-    let mut grants: Vec<StatementRef> = Vec::new();
+    let mut grants: Vec<Hit<'_>> = Vec::new();
     let mut through_identity = false;
     for (r, m) in &resource_policy.allows {
         let granted = match m {
-            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => pb_ok,
+            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => {
+                pb_ok
+            }
             PrincipalMatch::Direct => true,
             PrincipalMatch::ViaRole => pb_ok && session_ok,
             PrincipalMatch::ViaAccount => identity_ok,

@@ -1,6 +1,6 @@
 //! Policy documents: the typed model and how it is read from JSON (spec §1).
 
-use super::arn::{ArnPattern, ShortArns};
+use super::arn::{ArnPattern, Fields, ShortArns};
 use super::condition::{Clause, Condition, Operand, Operator, OperatorError};
 use super::pattern::{Case, Pattern, Syntax, Variables};
 use super::principal::{Caller, PrincipalEntry, PrincipalMatch};
@@ -325,8 +325,8 @@ pub struct Applies {
 /// The resource of a request.
 #[derive(Debug, Clone, Copy)]
 pub enum ResourceQuery<'a> {
-    /// One resource ARN, or `"*"` for actions that have no resource type.
-    Exact(&'a str),
+    /// One resource ARN (split into fields), or `"*"` for actions that have no resource type.
+    Exact(Fields<'a>),
     /// A pattern (`arn:aws:s3:::bkt/*`, or `"*"` for an action that has resource types):
     /// "is there a resource matching it for which the request is allowed?". An Allow applies if
     /// it covers some of those resources, a Deny only if it covers all of them.
@@ -389,7 +389,7 @@ impl Statement {
         let case = Case::Insensitive;
         match resource {
             ResourceQuery::Exact(arn) => {
-                r.items.iter().any(|p| p.matches(arn, case, vars)) != r.negated
+                r.items.iter().any(|p| p.matches_fields(&arn, case, vars)) != r.negated
             }
             // Allow: some requested resource is covered; Deny: all of them are.
             ResourceQuery::Pattern(q) => match (self.effect, r.negated) {

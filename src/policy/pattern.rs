@@ -67,6 +67,34 @@ pub struct Syntax {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pattern {
     pieces: Vec<Piece>,
+    shape: Shape,
+}
+
+/// The common shapes of a pattern, matched without the general algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    /// Matches only the empty string.
+    Empty,
+    /// `*`: matches everything.
+    Star,
+    /// Literal text only.
+    Literal,
+    /// Literal text then `*`.
+    Prefix,
+    /// Anything else (more wildcards, `?`, variables).
+    General,
+}
+
+impl Shape {
+    fn of(pieces: &[Piece]) -> Shape {
+        match pieces {
+            [] => Shape::Empty,
+            [Piece::Star] => Shape::Star,
+            [Piece::Lit(_)] => Shape::Literal,
+            [Piece::Lit(_), Piece::Star] => Shape::Prefix,
+            _ => Shape::General,
+        }
+    }
 }
 
 /// A problem with a `${...}` reference, reported by the validator.
@@ -115,7 +143,7 @@ impl Pattern {
             rest = &rest[c.len_utf8()..];
         }
         flush(&mut lit, &mut pieces);
-        (Pattern { pieces }, problem)
+        (Pattern::from_pieces(pieces), problem)
     }
 
     /// A pattern that matches exactly `text`.
@@ -124,7 +152,12 @@ impl Pattern {
         if !text.is_empty() {
             pieces.push(Piece::Lit(text.into()));
         }
-        Pattern { pieces }
+        Pattern::from_pieces(pieces)
+    }
+
+    fn from_pieces(pieces: Vec<Piece>) -> Pattern {
+        let shape = Shape::of(&pieces);
+        Pattern { pieces, shape }
     }
 
     /// The pieces, in order.
@@ -159,12 +192,25 @@ impl Pattern {
 
     /// Does `input` match, with variables taken from `vars`?
     pub fn matches(&self, input: &str, case: Case, vars: &dyn Variables) -> bool {
-        if !self.has_variables() {
-            return glob(&self.pieces, input.as_bytes(), case);
-        }
-        match self.resolve(vars) {
-            Some(resolved) => glob(&resolved, input.as_bytes(), case),
-            None => false,
+        let first = || match self.pieces.first() {
+            Some(Piece::Lit(text)) => text.as_bytes(),
+            _ => &[],
+        };
+        match self.shape {
+            Shape::Empty => input.is_empty(),
+            Shape::Star => true,
+            Shape::Literal => {
+                input.len() == first().len() && starts_with(input.as_bytes(), first(), case)
+            }
+            Shape::Prefix => starts_with(input.as_bytes(), first(), case),
+            Shape::General => {
+                // A variable without value or default makes the pattern match nothing.
+                let resolvable = self.pieces.iter().all(|p| match p {
+                    Piece::Var(v) => v.default.is_some() || vars.single(&v.key).is_some(),
+                    _ => true,
+                });
+                resolvable && glob(&self.pieces, input.as_bytes(), case, vars)
+            }
         }
     }
 
@@ -374,16 +420,26 @@ fn parse_variable(text: &str) -> Result<(Piece, usize), VariableSyntaxError> {
 ///
 /// Greedy with backtracking to the last `*`: correct because every other piece has a fixed
 /// length, and linear for the patterns policies use.
-fn glob(pieces: &[Piece], input: &[u8], case: Case) -> bool {
+fn glob(pieces: &[Piece], input: &[u8], case: Case, vars: &dyn Variables) -> bool {
     let (mut p, mut i) = (0, 0);
     let mut backtrack: Option<(usize, usize)> = None;
     loop {
         if let Some(piece) = pieces.get(p) {
             match piece {
+                Piece::Star if p + 1 == pieces.len() => return true,
                 Piece::Star => {
                     backtrack = Some((p + 1, i));
                     p += 1;
                     continue;
+                }
+                Piece::Var(v) => {
+                    // Substituted text is literal (resolvability was checked by the caller).
+                    let text = vars.single(&v.key).or(v.default.as_deref()).unwrap_or("");
+                    if starts_with(&input[i..], text.as_bytes(), case) {
+                        i += text.len();
+                        p += 1;
+                        continue;
+                    }
                 }
                 Piece::One if i < input.len() => {
                     i += char_len(input[i]);
