@@ -1377,4 +1377,3 @@ fn row_76_group_principal_is_a_lint_error_and_matches_nothing() {
     let d = ask(ALICE, "s3:GetObject", OBJECT).decide(&p);
     assert_implicit(&d, Blocker::Identity);
 }
-

@@ -535,7 +535,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
             PrincipalMatch::ViaAccount => identity_ok,
         };
         if granted {
-            grants.push(r.clone());
+            grants.push(*r);
             through_identity |= *m == PrincipalMatch::ViaAccount;
         }
     }
