@@ -9,6 +9,8 @@ pub mod cli;
 pub mod diag;
 pub mod json;
 pub mod lint;
+pub mod managed;
+pub mod model;
 pub mod policy;
 pub mod query;
 pub mod simulate;

@@ -14,6 +14,11 @@ use std::sync::Arc;
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// Accounts and organisations to decide against: get-account-authorization-details
+    /// output, organization data, resource-policy files (directories are read whole). The
+    /// principal's policies, boundary, SCPs, the resource's policy and RCPs come from here.
+    #[arg(long = "input", value_name = "PATH", conflicts_with_all = ["policies", "boundary", "session_policy", "resource_policy", "scps", "rcps"])]
+    inputs: Vec<PathBuf>,
     /// Identity policy files of the principal (its own, its groups', its role's).
     #[arg(long = "policy", value_name = "FILE")]
     policies: Vec<PathBuf>,
@@ -80,6 +85,8 @@ struct Answer {
     statements: Vec<JsonStatement>,
     blocked_by: Option<crate::policy::Blocker>,
     context: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Why the answer may be incomplete (input the model lacks); empty if it is complete.
+    incomplete: Vec<String>,
 }
 
 /// Decides the request and prints the decision with its deciding statements.
@@ -94,6 +101,9 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
             "--action: \"{}\" is not \"service:Action\"",
             args.action
         )));
+    }
+    if !args.inputs.is_empty() {
+        return run_on_inputs(&args, caller);
     }
     let mut files: Vec<Loaded> = Vec::new();
     let mut load = |path: &Path, kind: PolicyKind| -> Result<(Policy, usize), UsageError> {
@@ -196,7 +206,14 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         )));
     }
     let decision = decide(&request, &set);
-    let answer = answer(&decision, &request.context, &index, &files);
+    let locate = |source: Source, policy: usize| {
+        let file = index
+            .iter()
+            .find(|(s, p, _)| *s == source && *p == policy)
+            .map(|(_, _, f)| &files[*f]);
+        file.map(|f| (f.file.clone(), f.text.clone(), String::new()))
+    };
+    let answer = answer(&decision, &request.context, &locate, Vec::new());
     match args.format {
         Format::Json => println!(
             "{}",
@@ -291,35 +308,37 @@ pub fn principal_keys(caller: &Caller) -> Vec<(&'static str, String)> {
     keys
 }
 
+/// Where a deciding statement's document is: file name, file text, and the pointer of the
+/// document inside the file.
+type Locator<'a> = dyn Fn(Source, usize) -> Option<(String, Arc<str>, String)> + 'a;
+
 fn answer(
     decision: &Decision,
     context: &Context,
-    index: &[(Source, usize, usize)],
-    files: &[Loaded],
+    locate: &Locator<'_>,
+    incomplete: Vec<String>,
 ) -> Answer {
     let statements = decision
         .statements
         .iter()
         .map(|s| {
-            let file = index
-                .iter()
-                .find(|(source, policy, _)| *source == s.source && *policy == s.policy)
-                .map(|(_, _, f)| &files[*f]);
-            let (name, line, column) = match file {
-                Some(f) => {
-                    let loc = crate::json::locate(&f.text, &s.pointer);
+            let (file, pointer, line, column) = match locate(s.source, s.policy) {
+                Some((name, text, prefix)) => {
+                    let pointer = format!("{prefix}{}", s.pointer);
+                    let loc = crate::json::locate(&text, &pointer);
                     (
-                        f.file.clone(),
+                        name,
+                        pointer,
                         loc.map_or(1, |l| l.line),
                         loc.map_or(1, |l| l.column),
                     )
                 }
-                None => ("<built-in>".to_string(), 1, 1),
+                None => ("<built-in>".to_string(), s.pointer.clone(), 1, 1),
             };
             JsonStatement {
                 source: s.source,
-                file: name,
-                pointer: s.pointer.clone(),
+                file,
+                pointer,
                 line,
                 column,
                 sid: s.sid.clone(),
@@ -342,7 +361,101 @@ fn answer(
         statements,
         blocked_by: decision.blocked_by,
         context,
+        incomplete,
     }
+}
+
+/// `check --input`: the request against a loaded organisation.
+fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
+    let world = crate::model::load_paths(&args.inputs).map_err(|e| UsageError(e.to_string()))?;
+    let errors: Vec<_> = world
+        .diagnostics
+        .iter()
+        .filter(|d| d.diagnostic.severity == Severity::Error)
+        .collect();
+    for d in &errors {
+        eprintln!("{d}");
+    }
+    let view = world.view(
+        &caller,
+        &args.action,
+        &args.resource,
+        args.resource_account.as_deref(),
+    );
+    // The model's keys, then the principal's own, then what the user passed, which wins.
+    let mut context = view.context.clone();
+    for (key, value) in principal_keys(&caller) {
+        context.insert_default(key, ContextValue::Single(value));
+    }
+    for (key, value) in build_context(&args.context, &Caller::Anonymous, None, "")?.iter() {
+        if args.context.iter().any(|p| {
+            p.split('=')
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case(key))
+        }) {
+            context.insert(key, value.clone());
+        }
+    }
+    let mut incomplete = view.incomplete.clone();
+    if !errors.is_empty() {
+        incomplete.push(format!(
+            "the input has {} errors (listed on standard error)",
+            errors.len()
+        ));
+    }
+    let owner =
+        args.resource_account
+            .clone()
+            .or_else(|| match context.get("aws:resourceaccount") {
+                Some(ContextValue::Single(s)) => Some(s.clone()),
+                _ => None,
+            });
+    let request = Request {
+        caller,
+        action: args.action.clone(),
+        resource: args.resource.clone(),
+        resource_account: owner,
+        context,
+        wildcard_only: Catalog::bundled()
+            .is_wildcard_only(&args.action)
+            .unwrap_or(false)
+            && args.resource == "*",
+    };
+    if request.owner().is_none() {
+        return Err(UsageError(format!(
+            "--resource-account is needed: \"{}\" names no account and no loaded resource policy says who owns it",
+            args.resource
+        )));
+    }
+    let decision = decide(&request, &view.policies);
+    let document = |source: Source, policy: usize| -> Option<crate::model::Document> {
+        match source {
+            Source::Identity => view.identity_documents.get(policy).cloned(),
+            Source::Boundary => view.boundary_document.clone(),
+            Source::Resource => view.resource_document.clone(),
+            Source::Scp(level) => view.scp_documents.get(level)?.get(policy).cloned(),
+            Source::Rcp(level) => view.rcp_documents.get(level)?.get(policy).cloned(),
+            Source::Session | Source::Endpoint => None,
+        }
+    };
+    let locate = |source: Source, policy: usize| {
+        let d = document(source, policy)?;
+        let file = &world.sources[d.origin.file?];
+        Some((
+            file.name.clone(),
+            file.text.clone(),
+            d.origin.pointer.clone(),
+        ))
+    };
+    let answer = answer(&decision, &request.context, &locate, incomplete);
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).expect("answer serializes")
+        ),
+        Format::Text => print_text(&answer),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_text(answer: &Answer) {
@@ -360,5 +473,8 @@ fn print_text(answer: &Answer) {
             "  {} statement{sid} in {}:{}:{} at {}",
             s.effect, s.file, s.line, s.column, s.pointer
         );
+    }
+    for reason in &answer.incomplete {
+        println!("  incomplete: {reason}");
     }
 }

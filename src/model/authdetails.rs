@@ -1,0 +1,798 @@
+//! Reading `aws iam get-account-authorization-details` output (spec §9).
+//!
+//! Documents come decoded (CLI, boto3), as JSON strings, or percent-encoded (the raw API).
+//! Pages of one account merge. Every field we do not model is reported, never dropped silently;
+//! an element of the wrong shape is an error that names its JSON pointer.
+
+use super::{
+    Account, Document, Group, InlinePolicy, InstanceProfile, ManagedPolicy, Origin, PolicyVersion,
+    Role, SourceFile, Tags, User, World,
+};
+use crate::diag::Diagnostic;
+use crate::json::pointer_token;
+use crate::policy::arn::Arn;
+use crate::policy::{Policy, PolicyKind};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Top-level keys of the output.
+const TOP: &[&str] = &[
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+    "IsTruncated",
+    "Marker",
+];
+
+/// Fields that carry no access and are read only for display, or not at all.
+const IGNORED: &[&str] = &[
+    "CreateDate",
+    "UpdateDate",
+    "Description",
+    "MaxSessionDuration",
+    "AttachmentCount",
+    "PermissionsBoundaryUsageCount",
+    "IsAttachable",
+    "PolicyId",
+    "DefaultVersionId",
+];
+
+/// True if `value` looks like authorization-details output.
+pub fn looks_like(value: &Value) -> bool {
+    value
+        .as_object()
+        .is_some_and(|o| o.keys().any(|k| TOP[..4].contains(&k.as_str())))
+}
+
+/// Reads one file of authorization details into `world`.
+pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
+    let file = world.sources.len();
+    world.sources.push(SourceFile {
+        name: name.to_string(),
+        text: text.clone(),
+    });
+    let mut reader = Reader {
+        file,
+        diagnostics: Vec::new(),
+        accounts: HashMap::new(),
+        order: Vec::new(),
+    };
+    reader.top(value);
+    for id in reader.order.clone() {
+        let account = reader.accounts.remove(&id).expect("listed account");
+        let mine = world.account_mut(&id);
+        super::merge_account(mine, account);
+    }
+    world.diagnostics.extend(
+        reader
+            .diagnostics
+            .into_iter()
+            .map(|d| d.locate(name, &text)),
+    );
+}
+
+struct Reader {
+    file: usize,
+    diagnostics: Vec<Diagnostic>,
+    accounts: HashMap<String, Account>,
+    order: Vec<String>,
+}
+
+/// Field access on one JSON object, reporting wrong shapes at their pointer.
+struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    at: String,
+}
+
+impl Reader {
+    fn error(&mut self, code: &'static str, at: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, at, message));
+    }
+
+    fn warn(&mut self, code: &'static str, at: impl Into<String>, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::warning(code, at, message));
+    }
+
+    fn origin(&self, at: &str) -> Origin {
+        Origin {
+            file: Some(self.file),
+            pointer: at.to_string(),
+        }
+    }
+
+    fn account(&mut self, arn: &str) -> &mut Account {
+        let id = Arn::parse(arn).map_or("", |a| a.account).to_string();
+        if !self.accounts.contains_key(&id) {
+            self.order.push(id.clone());
+        }
+        self.accounts.entry(id.clone()).or_insert_with(|| Account {
+            id,
+            ..Account::default()
+        })
+    }
+
+    fn top(&mut self, value: &Value) {
+        let Some(map) = value.as_object() else {
+            self.error(
+                "not-an-object",
+                "",
+                "authorization details must be a JSON object",
+            );
+            return;
+        };
+        for key in map.keys() {
+            if !TOP.contains(&key.as_str()) {
+                self.warn("not-modelled", format!("/{}", pointer_token(key)), format!("\"{key}\" is not part of get-account-authorization-details output; it is ignored"));
+            }
+        }
+        if map.get("IsTruncated") == Some(&Value::Bool(true)) {
+            self.warn("truncated", "/IsTruncated", "this page is truncated: load every page (IsTruncated/Marker) for a complete account");
+        }
+        let account_of_file = self.dominant_account(map);
+        for (key, kind) in [
+            ("UserDetailList", 0),
+            ("GroupDetailList", 1),
+            ("RoleDetailList", 2),
+            ("Policies", 3),
+        ] {
+            for (item, at) in self.list(map, key, "") {
+                let Some(obj) = self.object(item, &at) else {
+                    continue;
+                };
+                match kind {
+                    0 => self.user(obj),
+                    1 => self.group(obj),
+                    2 => self.role(obj),
+                    _ => self.policy(obj, account_of_file.as_deref()),
+                }
+            }
+        }
+    }
+
+    /// The account most entity ARNs of the file name (AWS managed policies are filed there).
+    fn dominant_account(&self, map: &Map<String, Value>) -> Option<String> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for key in [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies",
+        ] {
+            let items = match map.get(key) {
+                Some(Value::Array(items)) => items.as_slice(),
+                Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+                _ => &[],
+            };
+            for item in items {
+                if let Some(account) = item
+                    .get("Arn")
+                    .and_then(Value::as_str)
+                    .and_then(Arn::parse)
+                    .map(|a| a.account)
+                {
+                    if account != "aws" && !account.is_empty() {
+                        *counts.entry(account).or_default() += 1;
+                    }
+                }
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
+            .map(|(a, _)| a.to_string())
+    }
+
+    /// The items of a list field; an object where a list belongs is read as a one-item list
+    /// and reported.
+    fn list<'v>(
+        &mut self,
+        map: &'v Map<String, Value>,
+        key: &str,
+        at: &str,
+    ) -> Vec<(&'v Value, String)> {
+        let here = format!("{at}/{}", pointer_token(key));
+        match map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v, format!("{here}/{i}")))
+                .collect(),
+            Some(one @ Value::Object(_)) => {
+                self.error(
+                    "expected-list",
+                    here.clone(),
+                    format!(
+                        "{key} must be a list; this page gives one object, read as a list of one"
+                    ),
+                );
+                vec![(one, here)]
+            }
+            Some(other) => {
+                self.error(
+                    "expected-list",
+                    here,
+                    format!(
+                        "{key} must be a list, not {}",
+                        crate::policy::document::kind_of(other)
+                    ),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn object<'v>(&mut self, value: &'v Value, at: &str) -> Option<Obj<'v>> {
+        match value {
+            Value::Object(map) => Some(Obj {
+                map,
+                at: at.to_string(),
+            }),
+            other => {
+                self.error(
+                    "expected-object",
+                    at,
+                    format!(
+                        "expected an object, not {}",
+                        crate::policy::document::kind_of(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A string field; `required` ones are errors when missing.
+    fn string(&mut self, obj: &Obj, key: &str, required: bool) -> Option<String> {
+        match obj.map.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            None | Some(Value::Null) => {
+                if required {
+                    self.error(
+                        "missing-field",
+                        obj.at.clone(),
+                        format!("the entry has no {key}"),
+                    );
+                }
+                None
+            }
+            Some(other) => {
+                self.error(
+                    "bad-field",
+                    format!("{}/{key}", obj.at),
+                    format!(
+                        "{key} must be a string, not {}",
+                        crate::policy::document::kind_of(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn report_unknown(&mut self, obj: &Obj, known: &[&str]) {
+        for key in obj.map.keys() {
+            if !known.contains(&key.as_str()) && !IGNORED.contains(&key.as_str()) {
+                self.warn(
+                    "not-modelled",
+                    format!("{}/{}", obj.at, pointer_token(key)),
+                    format!("\"{key}\" is not modelled by iamlog and is ignored"),
+                );
+            }
+        }
+    }
+
+    /// Reads a policy document given as an object, a JSON string or a percent-encoded string.
+    fn document(&mut self, value: &Value, at: &str, kind: PolicyKind) -> Option<Document> {
+        let decoded;
+        let (doc, encoded) = match value {
+            Value::Object(_) => (value, false),
+            Value::String(s) => {
+                let text = if s.trim_start().starts_with('{') {
+                    s.clone()
+                } else {
+                    match percent_encoding::percent_decode_str(s).decode_utf8() {
+                        Ok(t) => t.into_owned(),
+                        Err(_) => {
+                            self.error(
+                                "bad-document",
+                                at,
+                                "the URL-encoded policy document is not UTF-8",
+                            );
+                            return None;
+                        }
+                    }
+                };
+                match crate::json::parse_strict(&text) {
+                    Ok(v) => decoded = v,
+                    Err(e) => {
+                        self.error(
+                            "bad-document",
+                            at,
+                            format!("the policy document string is not JSON: {e}"),
+                        );
+                        return None;
+                    }
+                }
+                (&decoded, true)
+            }
+            other => {
+                self.error(
+                    "bad-document",
+                    at,
+                    format!(
+                        "a policy document must be an object or a string, not {}",
+                        crate::policy::document::kind_of(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        let parsed = Policy::from_json(doc, kind);
+        for d in parsed.diagnostics.iter().cloned() {
+            self.diagnostics.push(if encoded {
+                let inner = if d.pointer.is_empty() {
+                    "/".to_string()
+                } else {
+                    d.pointer.clone()
+                };
+                Diagnostic {
+                    message: format!("{} (at {inner} of the encoded document)", d.message),
+                    pointer: at.to_string(),
+                    ..d
+                }
+            } else {
+                d.under(at)
+            });
+        }
+        let complete = parsed.complete;
+        let policy = parsed.policy?;
+        if !complete {
+            self.error(
+                "incomplete-document",
+                at,
+                "part of this policy could not be read; answers that involve it are incomplete",
+            );
+        }
+        Some(Document {
+            policy: Arc::new(policy),
+            origin: Origin {
+                file: Some(self.file),
+                pointer: at.to_string(),
+            },
+        })
+    }
+
+    fn inline_policies(&mut self, obj: &Obj, key: &str, kind: PolicyKind) -> Vec<InlinePolicy> {
+        let mut out = Vec::new();
+        for (item, at) in self.list(obj.map, key, &obj.at) {
+            let Some(p) = self.object(item, &at) else {
+                continue;
+            };
+            self.report_unknown(&p, &["PolicyName", "PolicyDocument"]);
+            let name = self.string(&p, "PolicyName", true).unwrap_or_default();
+            let Some(doc) = p.map.get("PolicyDocument") else {
+                self.error(
+                    "missing-field",
+                    at,
+                    "the inline policy has no PolicyDocument",
+                );
+                continue;
+            };
+            if let Some(document) = self.document(doc, &format!("{at}/PolicyDocument"), kind) {
+                out.push(InlinePolicy { name, document });
+            }
+        }
+        out
+    }
+
+    fn attached(&mut self, obj: &Obj) -> Vec<String> {
+        let mut out = Vec::new();
+        for (item, at) in self.list(obj.map, "AttachedManagedPolicies", &obj.at) {
+            let Some(p) = self.object(item, &at) else {
+                continue;
+            };
+            self.report_unknown(&p, &["PolicyName", "PolicyArn"]);
+            if let Some(arn) = self.string(&p, "PolicyArn", true) {
+                out.push(arn);
+            }
+        }
+        out
+    }
+
+    fn boundary(&mut self, obj: &Obj) -> Option<String> {
+        let value = obj.map.get("PermissionsBoundary")?;
+        let at = format!("{}/PermissionsBoundary", obj.at);
+        let b = self.object(value, &at)?;
+        self.report_unknown(&b, &["PermissionsBoundaryType", "PermissionsBoundaryArn"]);
+        self.string(&b, "PermissionsBoundaryArn", true)
+    }
+
+    fn tags(&mut self, obj: &Obj) -> Tags {
+        let mut out = Vec::new();
+        for (item, at) in self.list(obj.map, "Tags", &obj.at) {
+            let Some(t) = self.object(item, &at) else {
+                continue;
+            };
+            if let (Some(k), Some(v)) =
+                (self.string(&t, "Key", true), self.string(&t, "Value", true))
+            {
+                out.push((k, v));
+            }
+        }
+        out
+    }
+
+    fn names(&mut self, obj: &Obj, key: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (item, at) in self.list(obj.map, key, &obj.at) {
+            match item {
+                Value::String(s) => out.push(s.clone()),
+                other => self.error(
+                    "bad-field",
+                    at,
+                    format!(
+                        "{key} holds names, not {}",
+                        crate::policy::document::kind_of(other)
+                    ),
+                ),
+            }
+        }
+        out
+    }
+
+    fn user(&mut self, obj: Obj) {
+        self.report_unknown(
+            &obj,
+            &[
+                "Path",
+                "UserName",
+                "UserId",
+                "Arn",
+                "GroupList",
+                "UserPolicyList",
+                "AttachedManagedPolicies",
+                "PermissionsBoundary",
+                "Tags",
+            ],
+        );
+        let Some(arn) = self.string(&obj, "Arn", true) else {
+            return;
+        };
+        let user = User {
+            origin: self.origin(&obj.at),
+            name: self
+                .string(&obj, "UserName", true)
+                .unwrap_or_else(|| last_segment(&arn)),
+            path: self
+                .string(&obj, "Path", false)
+                .unwrap_or_else(|| "/".into()),
+            id: self.string(&obj, "UserId", false),
+            groups: self.names(&obj, "GroupList"),
+            inline: self.inline_policies(&obj, "UserPolicyList", PolicyKind::Identity),
+            attached: self.attached(&obj),
+            boundary: self.boundary(&obj),
+            tags: self.tags(&obj),
+            credentials: Default::default(),
+            arn,
+        };
+        self.account(&user.arn.clone()).users.push(user);
+    }
+
+    fn group(&mut self, obj: Obj) {
+        self.report_unknown(
+            &obj,
+            &[
+                "Path",
+                "GroupName",
+                "GroupId",
+                "Arn",
+                "GroupPolicyList",
+                "AttachedManagedPolicies",
+            ],
+        );
+        let Some(arn) = self.string(&obj, "Arn", true) else {
+            return;
+        };
+        let group = Group {
+            origin: self.origin(&obj.at),
+            name: self
+                .string(&obj, "GroupName", true)
+                .unwrap_or_else(|| last_segment(&arn)),
+            path: self
+                .string(&obj, "Path", false)
+                .unwrap_or_else(|| "/".into()),
+            id: self.string(&obj, "GroupId", false),
+            inline: self.inline_policies(&obj, "GroupPolicyList", PolicyKind::Identity),
+            attached: self.attached(&obj),
+            arn,
+        };
+        self.account(&group.arn.clone()).groups.push(group);
+    }
+
+    fn role(&mut self, obj: Obj) {
+        self.report_unknown(
+            &obj,
+            &[
+                "Path",
+                "RoleName",
+                "RoleId",
+                "Arn",
+                "AssumeRolePolicyDocument",
+                "InstanceProfileList",
+                "RolePolicyList",
+                "AttachedManagedPolicies",
+                "PermissionsBoundary",
+                "Tags",
+                "RoleLastUsed",
+            ],
+        );
+        let Some(arn) = self.string(&obj, "Arn", true) else {
+            return;
+        };
+        let trust = match obj.map.get("AssumeRolePolicyDocument") {
+            Some(doc) => self.document(
+                doc,
+                &format!("{}/AssumeRolePolicyDocument", obj.at),
+                PolicyKind::Trust,
+            ),
+            None => {
+                self.warn(
+                    "missing-field",
+                    obj.at.clone(),
+                    "the role has no AssumeRolePolicyDocument: nobody can assume it here",
+                );
+                None
+            }
+        };
+        let mut profiles = Vec::new();
+        for (item, at) in self.list(obj.map, "InstanceProfileList", &obj.at) {
+            let Some(p) = self.object(item, &at) else {
+                continue;
+            };
+            self.report_unknown(
+                &p,
+                &[
+                    "Path",
+                    "InstanceProfileName",
+                    "InstanceProfileId",
+                    "Arn",
+                    "Roles",
+                    "Tags",
+                ],
+            );
+            let Some(profile_arn) = self.string(&p, "Arn", true) else {
+                continue;
+            };
+            let mut roles = Vec::new();
+            for (r, rat) in self.list(p.map, "Roles", &p.at) {
+                if let Some(role_arn) = r.get("Arn").and_then(Value::as_str) {
+                    roles.push(role_arn.to_string());
+                } else {
+                    self.error("missing-field", rat, "the role summary has no Arn");
+                }
+            }
+            if roles.len() > 1 {
+                self.warn(
+                    "quota",
+                    format!("{at}/Roles"),
+                    "an instance profile holds at most one role (spec §7)",
+                );
+            }
+            profiles.push(InstanceProfile {
+                name: self
+                    .string(&p, "InstanceProfileName", false)
+                    .unwrap_or_else(|| last_segment(&profile_arn)),
+                path: self.string(&p, "Path", false).unwrap_or_else(|| "/".into()),
+                arn: profile_arn,
+                roles,
+            });
+        }
+        let last_used = obj
+            .map
+            .get("RoleLastUsed")
+            .and_then(|v| v.get("LastUsedDate"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let role = Role {
+            origin: self.origin(&obj.at),
+            name: self
+                .string(&obj, "RoleName", true)
+                .unwrap_or_else(|| last_segment(&arn)),
+            path: self
+                .string(&obj, "Path", false)
+                .unwrap_or_else(|| "/".into()),
+            id: self.string(&obj, "RoleId", false),
+            trust,
+            inline: self.inline_policies(&obj, "RolePolicyList", PolicyKind::Identity),
+            attached: self.attached(&obj),
+            boundary: self.boundary(&obj),
+            tags: self.tags(&obj),
+            instance_profiles: profiles.iter().map(|p| p.arn.clone()).collect(),
+            last_used,
+            arn,
+        };
+        let account = self.account(&role.arn.clone());
+        for p in profiles {
+            if !account.instance_profiles.iter().any(|x| x.arn == p.arn) {
+                account.instance_profiles.push(p);
+            }
+        }
+        account.roles.push(role);
+    }
+
+    fn policy(&mut self, obj: Obj, account_of_file: Option<&str>) {
+        self.report_unknown(
+            &obj,
+            &["PolicyName", "Arn", "Path", "PolicyVersionList", "Tags"],
+        );
+        let Some(arn) = self.string(&obj, "Arn", true) else {
+            return;
+        };
+        let default_id = self.string(&obj, "DefaultVersionId", false);
+        let mut versions = Vec::new();
+        for (item, at) in self.list(obj.map, "PolicyVersionList", &obj.at) {
+            let Some(v) = self.object(item, &at) else {
+                continue;
+            };
+            self.report_unknown(&v, &["Document", "VersionId", "IsDefaultVersion"]);
+            let id = self.string(&v, "VersionId", false).unwrap_or_default();
+            let is_default = match v.map.get("IsDefaultVersion") {
+                Some(Value::Bool(b)) => *b,
+                _ => default_id.as_deref() == Some(id.as_str()),
+            };
+            let Some(doc) = v.map.get("Document") else {
+                self.error("missing-field", at, "the policy version has no Document");
+                continue;
+            };
+            if let Some(document) =
+                self.document(doc, &format!("{at}/Document"), PolicyKind::Identity)
+            {
+                versions.push(PolicyVersion {
+                    id,
+                    is_default,
+                    document,
+                });
+            }
+        }
+        if !versions.iter().any(|v| v.is_default) {
+            self.error(
+                "no-default-version",
+                obj.at.clone(),
+                format!(
+                    "policy {arn} has no default version in the file: its permissions are unknown"
+                ),
+            );
+        }
+        let policy = ManagedPolicy {
+            origin: self.origin(&obj.at),
+            name: self
+                .string(&obj, "PolicyName", true)
+                .unwrap_or_else(|| last_segment(&arn)),
+            path: self
+                .string(&obj, "Path", false)
+                .unwrap_or_else(|| "/".into()),
+            versions,
+            arn: arn.clone(),
+        };
+        let owner = match Arn::parse(&arn).map(|a| a.account) {
+            Some("aws") | None => account_of_file.map(str::to_string),
+            Some(a) => Some(a.to_string()),
+        };
+        match owner {
+            Some(owner) => {
+                let arn_of_account = format!("arn:aws:iam::{owner}:root");
+                self.account(&arn_of_account).policies.push(policy);
+            }
+            None => self.error(
+                "no-account",
+                obj.at,
+                "no entity in the file names an account to file this AWS managed policy under",
+            ),
+        }
+    }
+}
+
+/// The name part of an ARN (after the last `/`).
+fn last_segment(arn: &str) -> String {
+    arn.rsplit('/').next().unwrap_or(arn).to_string()
+}
+
+/// Checks cross-references after every file is loaded: attached policies, boundaries and
+/// groups that are not in the input; AWS managed policies come from the bundled set.
+pub fn resolve(world: &mut World) {
+    let mut missing: Vec<(Diagnostic, Origin)> = Vec::new();
+    let bundled = crate::managed::ManagedPolicies::bundled();
+    for a in 0..world.accounts.len() {
+        let account = &world.accounts[a];
+        // (policy ARN, who uses it, where that is defined)
+        let mut wanted: Vec<(String, String, Origin)> = Vec::new();
+        for u in &account.users {
+            wanted.extend(
+                u.attached
+                    .iter()
+                    .chain(&u.boundary)
+                    .map(|p| (p.clone(), u.arn.clone(), u.origin.clone())),
+            );
+            for g in &u.groups {
+                if !account.groups.iter().any(|x| &x.name == g) {
+                    let d = Diagnostic::warning("missing-group", "/GroupList", format!("user {} is in group \"{g}\", which is not in the input: its policies are unknown", u.arn));
+                    missing.push((d, u.origin.clone()));
+                }
+            }
+        }
+        for g in &account.groups {
+            wanted.extend(
+                g.attached
+                    .iter()
+                    .map(|p| (p.clone(), g.arn.clone(), g.origin.clone())),
+            );
+        }
+        for r in &account.roles {
+            wanted.extend(
+                r.attached
+                    .iter()
+                    .chain(&r.boundary)
+                    .map(|p| (p.clone(), r.arn.clone(), r.origin.clone())),
+            );
+        }
+        let mut added = Vec::new();
+        for (arn, by, origin) in wanted {
+            let known = world
+                .accounts
+                .iter()
+                .flat_map(|x| &x.policies)
+                .any(|p| p.arn == arn)
+                || added.iter().any(|p: &ManagedPolicy| p.arn == arn);
+            if known {
+                continue;
+            }
+            match bundled.get(&arn) {
+                Some(p) => added.push(bundled_policy(&arn, p)),
+                None => {
+                    let d = Diagnostic::error("missing-policy", "", format!("{by} uses {arn}, which is neither in the input nor a known AWS managed policy: its permissions are unknown"));
+                    missing.push((d, origin));
+                }
+            }
+        }
+        world.accounts[a].policies.extend(added);
+    }
+    for (d, origin) in missing {
+        let located = match origin.file {
+            Some(f) => {
+                let source = &world.sources[f];
+                d.under(&origin.pointer).locate(&source.name, &source.text)
+            }
+            None => d.locate("<built-in>", ""),
+        };
+        world.diagnostics.push(located);
+    }
+}
+
+/// A bundled AWS managed policy as a model policy.
+fn bundled_policy(arn: &str, p: &crate::managed::AwsManagedPolicy) -> ManagedPolicy {
+    let policy = Policy::from_json(&p.document(), PolicyKind::Identity)
+        .policy
+        .expect("bundled AWS managed policies are valid");
+    let builtin = Origin {
+        file: None,
+        pointer: String::new(),
+    };
+    ManagedPolicy {
+        arn: arn.to_string(),
+        name: p.name.to_string(),
+        path: p.path.unwrap_or("/").to_string(),
+        versions: vec![PolicyVersion {
+            id: p.default_version.to_string(),
+            is_default: true,
+            document: Document {
+                policy: Arc::new(policy),
+                origin: builtin.clone(),
+            },
+        }],
+        origin: builtin,
+    }
+}

@@ -1,0 +1,305 @@
+//! What the model knows about one request: the policies in force for the caller and the
+//! resource, and the context keys AWS would fill in (spec §3 "Context iamlog supplies", §5).
+
+use super::{Account, Document, Organization, World};
+use crate::policy::arn::Arn;
+use crate::policy::{Caller, Context, ContextValue, PolicySet};
+
+/// The policies and context of one request, drawn from the model.
+#[derive(Debug, Clone)]
+pub struct PrincipalView {
+    /// The policies AWS evaluates.
+    pub policies: PolicySet,
+    /// Which document each evaluated policy came from, per [`crate::policy::Source`] order:
+    /// identity policies, then the boundary, then the resource policy.
+    pub identity_documents: Vec<Document>,
+    /// The boundary document, if any.
+    pub boundary_document: Option<Document>,
+    /// The resource policy document, if any.
+    pub resource_document: Option<Document>,
+    /// The SCP documents of each level of the caller's chain (as `policies.scps`).
+    pub scp_documents: Vec<Vec<Document>>,
+    /// The RCP documents of each level of the resource's chain (as `policies.rcps`).
+    pub rcp_documents: Vec<Vec<Document>>,
+    /// Context keys the principal and resource supply.
+    pub context: Context,
+    /// Why the answer may be incomplete (a policy the input does not hold, a group that is
+    /// missing). Empty when the model is complete for this request.
+    pub incomplete: Vec<String>,
+}
+
+impl World {
+    /// Collects what AWS evaluates when `caller` calls `action` on `resource`.
+    pub fn view(
+        &self,
+        caller: &Caller,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+    ) -> PrincipalView {
+        let mut view = PrincipalView {
+            policies: PolicySet::default(),
+            identity_documents: Vec::new(),
+            boundary_document: None,
+            resource_document: None,
+            scp_documents: Vec::new(),
+            rcp_documents: Vec::new(),
+            context: Context::new(),
+            incomplete: Vec::new(),
+        };
+        self.caller_side(caller, &mut view);
+        let owner = resource_account
+            .map(str::to_string)
+            .or_else(|| {
+                Arn::parse(resource)
+                    .map(|a| a.account.to_string())
+                    .filter(|a| !a.is_empty())
+            })
+            .or_else(|| self.resource_policy(resource).map(|r| r.account.clone()));
+        self.resource_side(action, resource, owner.as_deref(), &mut view);
+        view
+    }
+
+    fn caller_side(&self, caller: &Caller, view: &mut PrincipalView) {
+        let Some(account_id) = caller.account() else {
+            return;
+        };
+        let account = self.account(account_id);
+        if let Some(org) = &self.organization {
+            if org.account_parents.contains_key(account_id) || org.management_account == account_id
+            {
+                view.context
+                    .insert("aws:PrincipalOrgID", ContextValue::Single(org.id.clone()));
+                view.context.insert(
+                    "aws:PrincipalOrgPaths",
+                    ContextValue::Multi(vec![org.path_of(account_id)]),
+                );
+            }
+            let applies = !matches!(caller, Caller::Role { arn, .. } if arn.contains(":role/aws-service-role/"));
+            if applies {
+                view.scp_documents = org.chain(account_id, false);
+                view.policies.scps = policies_of(&view.scp_documents);
+            }
+        }
+        let Some(account) = account else {
+            view.incomplete.push(format!(
+                "account {account_id} is not in the input: its identity policies are unknown"
+            ));
+            return;
+        };
+        match caller {
+            Caller::User { arn, .. } => self.user_side(account, arn, view),
+            Caller::Role { name, .. } => self.role_side(account, name, view),
+            Caller::FederatedUser { .. } => view.incomplete.push(
+                "the IAM user behind a federated-user session is not known from its ARN".into(),
+            ),
+            _ => {}
+        }
+    }
+
+    fn user_side(&self, account: &Account, arn: &str, view: &mut PrincipalView) {
+        let Some(user) = account.users.iter().find(|u| u.arn == arn) else {
+            view.incomplete.push(format!("{arn} is not in the input"));
+            return;
+        };
+        let mut documents: Vec<Document> = user.inline.iter().map(|p| p.document.clone()).collect();
+        documents.extend(self.attached(&user.attached, view));
+        for name in &user.groups {
+            match account.groups.iter().find(|g| &g.name == name) {
+                Some(g) => {
+                    documents.extend(g.inline.iter().map(|p| p.document.clone()));
+                    documents.extend(self.attached(&g.attached, view));
+                }
+                None => view
+                    .incomplete
+                    .push(format!("group {name} is not in the input")),
+            }
+        }
+        self.set_identity(documents, user.boundary.as_deref(), view);
+        view.context
+            .insert("aws:username", ContextValue::Single(user.name.clone()));
+        if let Some(id) = &user.id {
+            view.context
+                .insert("aws:userid", ContextValue::Single(id.clone()));
+        }
+        view.context
+            .insert("aws:PrincipalArn", ContextValue::Single(user.arn.clone()));
+        for (k, v) in &user.tags {
+            view.context.insert(
+                &format!("aws:PrincipalTag/{k}"),
+                ContextValue::Single(v.clone()),
+            );
+        }
+    }
+
+    fn role_side(&self, account: &Account, name: &str, view: &mut PrincipalView) {
+        let Some(role) = account.roles.iter().find(|r| r.name == name) else {
+            view.incomplete
+                .push(format!("role {name} of {} is not in the input", account.id));
+            return;
+        };
+        let mut documents: Vec<Document> = role.inline.iter().map(|p| p.document.clone()).collect();
+        documents.extend(self.attached(&role.attached, view));
+        self.set_identity(documents, role.boundary.as_deref(), view);
+        view.context
+            .insert("aws:PrincipalArn", ContextValue::Single(role.arn.clone()));
+        for (k, v) in &role.tags {
+            view.context.insert(
+                &format!("aws:PrincipalTag/{k}"),
+                ContextValue::Single(v.clone()),
+            );
+        }
+    }
+
+    /// The default versions of attached managed policies; a missing one makes the view incomplete.
+    fn attached(&self, arns: &[String], view: &mut PrincipalView) -> Vec<Document> {
+        let mut out = Vec::new();
+        for arn in arns {
+            match self.managed_policy(arn).and_then(|p| p.default_version()) {
+                Some(v) => out.push(v.document.clone()),
+                None => view.incomplete.push(format!("{arn} is not in the input")),
+            }
+        }
+        out
+    }
+
+    fn set_identity(
+        &self,
+        documents: Vec<Document>,
+        boundary: Option<&str>,
+        view: &mut PrincipalView,
+    ) {
+        view.policies.identity = documents.iter().map(|d| (*d.policy).clone()).collect();
+        view.identity_documents = documents;
+        if let Some(arn) = boundary {
+            match self.managed_policy(arn).and_then(|p| p.default_version()) {
+                Some(v) => {
+                    view.policies.boundaries = vec![(*v.document.policy).clone()];
+                    view.boundary_document = Some(v.document.clone());
+                }
+                None => view
+                    .incomplete
+                    .push(format!("boundary {arn} is not in the input")),
+            }
+        }
+    }
+
+    fn resource_side(
+        &self,
+        action: &str,
+        resource: &str,
+        owner: Option<&str>,
+        view: &mut PrincipalView,
+    ) {
+        let trust = action.to_ascii_lowercase().starts_with("sts:assumerole");
+        let document = if trust {
+            let role = self
+                .accounts
+                .iter()
+                .flat_map(|a| &a.roles)
+                .find(|r| r.arn == resource);
+            if role.is_none() && owner.is_some_and(|o| self.account(o).is_some()) {
+                view.incomplete
+                    .push(format!("role {resource} is not in the input"));
+            }
+            role.and_then(|r| r.trust.clone())
+        } else {
+            self.resource_policy(resource).map(|r| r.document.clone())
+        };
+        if let Some(d) = document {
+            view.policies.resource = Some((*d.policy).clone());
+            view.resource_document = Some(d);
+        }
+        let Some(owner) = owner else { return };
+        view.context.insert(
+            "aws:ResourceAccount",
+            ContextValue::Single(owner.to_string()),
+        );
+        if let Some(org) = &self.organization {
+            if org.account_parents.contains_key(owner) || org.management_account == owner {
+                view.context
+                    .insert("aws:ResourceOrgID", ContextValue::Single(org.id.clone()));
+            }
+            view.rcp_documents = org.chain(owner, true);
+            view.policies.rcps = policies_of(&view.rcp_documents);
+        }
+    }
+}
+
+impl Organization {
+    /// The policy chain [root, OUs..., account] of an account; empty for the management
+    /// account and for accounts outside the organisation (spec §5 "Where guardrails apply").
+    pub fn chain(&self, account: &str, rcp: bool) -> Vec<Vec<Document>> {
+        let enabled = if rcp {
+            self.rcps_enabled
+        } else {
+            self.scps_enabled
+        };
+        if !enabled
+            || account == self.management_account
+            || !self.account_parents.contains_key(account)
+        {
+            return Vec::new();
+        }
+        let policies = if rcp { &self.rcps } else { &self.scps };
+        let mut targets = vec![account.to_string()];
+        let mut parent = self.account_parents.get(account).cloned();
+        while let Some(id) = parent {
+            parent = self
+                .units
+                .iter()
+                .find(|u| u.id == id)
+                .and_then(|u| u.parent.clone());
+            targets.push(id);
+        }
+        targets.reverse();
+        targets
+            .iter()
+            .map(|t| {
+                let mut level: Vec<_> = policies
+                    .iter()
+                    .filter(|p| p.targets.contains(t))
+                    .map(|p| p.document.clone())
+                    .collect();
+                if rcp {
+                    level.push(Document {
+                        policy: std::sync::Arc::new(crate::simulate::rcp_full_aws_access()),
+                        origin: super::Origin {
+                            file: None,
+                            pointer: String::new(),
+                        },
+                    });
+                }
+                level
+            })
+            .collect()
+    }
+
+    /// `aws:PrincipalOrgPaths` of an account: `o-id/r-root/ou-a/ou-b/`.
+    pub fn path_of(&self, account: &str) -> String {
+        let mut ids = Vec::new();
+        let mut parent = self.account_parents.get(account).cloned();
+        while let Some(id) = parent {
+            parent = self
+                .units
+                .iter()
+                .find(|u| u.id == id)
+                .and_then(|u| u.parent.clone());
+            ids.push(id);
+        }
+        ids.reverse();
+        let mut path = format!("{}/", self.id);
+        for id in ids {
+            path.push_str(&id);
+            path.push('/');
+        }
+        path
+    }
+}
+
+fn policies_of(chain: &[Vec<Document>]) -> Vec<Vec<crate::policy::Policy>> {
+    chain
+        .iter()
+        .map(|level| level.iter().map(|d| (*d.policy).clone()).collect())
+        .collect()
+}

@@ -1,0 +1,72 @@
+//! Reading `--input` paths: each file is recognised by its content and read by its loader.
+
+use super::{authdetails, resources, World};
+use crate::diag::Diagnostic;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An input that cannot be read at all (missing file, not UTF-8, not JSON).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct LoadError(pub String);
+
+/// Loads every file under `paths` (directories are read whole: `.json` and `.iam` files) into
+/// one world, then resolves references between them.
+pub fn load_paths(paths: &[PathBuf]) -> Result<World, LoadError> {
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    let mut world = World::default();
+    for file in &files {
+        let text: Arc<str> = std::fs::read_to_string(file)
+            .map_err(|e| LoadError(format!("{}: {e}", file.display())))?
+            .into();
+        load_text(&file.display().to_string(), text, &mut world)?;
+    }
+    authdetails::resolve(&mut world);
+    Ok(world)
+}
+
+/// Loads one JSON source from its text.
+pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), LoadError> {
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        LoadError(format!(
+            "{name}:{}:{}: invalid JSON: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    if authdetails::looks_like(&value) {
+        authdetails::load(name, text, &value, world);
+    } else if resources::looks_like(&value) {
+        resources::load(name, text, &value, world);
+    } else {
+        let d = Diagnostic::error(
+            "unknown-input",
+            "",
+            "not get-account-authorization-details output, organization data or a resource-policy file",
+        );
+        return Err(LoadError(d.locate(name, &text).to_string()));
+    }
+    Ok(())
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    if path.is_file() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    let entries =
+        std::fs::read_dir(path).map_err(|e| LoadError(format!("{}: {e}", path.display())))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let wanted =
+            p.is_dir() || matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "iam"));
+        if wanted {
+            collect(&p, out)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,394 @@
+//! The IAM world as plain data: accounts, their principals and policies, the organisation, and
+//! resource policies (spec §7, §8, §9). It knows nothing of Datalog.
+//!
+//! Loaders in the submodules turn each kind of source into a [`World`], recording every problem
+//! as a located [`Diagnostic`](crate::diag::Diagnostic); [`World::merge`] combines them.
+
+pub mod authdetails;
+mod context;
+mod load;
+pub mod resources;
+
+pub use context::PrincipalView;
+pub use load::{load_paths, load_text, LoadError};
+
+use crate::diag::Located;
+use crate::policy::Policy;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A source file, kept so answers can point back into it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it.
+    pub name: String,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Where a policy document came from: a file and the JSON pointer of the document in it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// Index into [`World::sources`]; `None` for built-in documents (bundled AWS managed
+    /// policies, `FullAWSAccess`).
+    pub file: Option<usize>,
+    /// JSON pointer of the document (for URL-encoded documents, of the string).
+    pub pointer: String,
+}
+
+/// A policy document with its origin.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The parsed policy.
+    pub policy: Arc<Policy>,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// `{Key, Value}` tags of users and roles.
+pub type Tags = Vec<(String, String)>;
+
+/// An inline policy of a user, group or role.
+#[derive(Debug, Clone)]
+pub struct InlinePolicy {
+    /// Its name.
+    pub name: String,
+    /// Its document.
+    pub document: Document,
+}
+
+/// What is known of a user's credentials (from a credential report or the text language).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Credentials {
+    /// Number of active access keys, if known.
+    pub access_keys: Option<u8>,
+    /// Whether the user has a console password, if known.
+    pub password: Option<bool>,
+    /// Whether the user has an MFA device, if known.
+    pub mfa: Option<bool>,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone)]
+pub struct User {
+    /// Where the entity was defined.
+    pub origin: Origin,
+    /// `arn:aws:iam::A:user/path/name`.
+    pub arn: String,
+    /// The user name.
+    pub name: String,
+    /// The path (`/` by default).
+    pub path: String,
+    /// The unique ID (`AIDA...`), if given.
+    pub id: Option<String>,
+    /// Names of the groups the user is in.
+    pub groups: Vec<String>,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// ARNs of attached managed policies.
+    pub attached: Vec<String>,
+    /// ARN of the permissions boundary.
+    pub boundary: Option<String>,
+    /// Tags.
+    pub tags: Tags,
+    /// Credential state, where known.
+    pub credentials: Credentials,
+}
+
+/// An IAM group (never a principal).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Where the entity was defined.
+    pub origin: Origin,
+    /// `arn:aws:iam::A:group/path/name`.
+    pub arn: String,
+    /// The group name.
+    pub name: String,
+    /// The path.
+    pub path: String,
+    /// The unique ID (`AGPA...`), if given.
+    pub id: Option<String>,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// ARNs of attached managed policies.
+    pub attached: Vec<String>,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone)]
+pub struct Role {
+    /// Where the entity was defined.
+    pub origin: Origin,
+    /// `arn:aws:iam::A:role/path/name`.
+    pub arn: String,
+    /// The role name.
+    pub name: String,
+    /// The path (`/aws-service-role/...` for service-linked roles).
+    pub path: String,
+    /// The unique ID (`AROA...`), if given.
+    pub id: Option<String>,
+    /// The trust policy.
+    pub trust: Option<Document>,
+    /// Inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// ARNs of attached managed policies.
+    pub attached: Vec<String>,
+    /// ARN of the permissions boundary.
+    pub boundary: Option<String>,
+    /// Tags.
+    pub tags: Tags,
+    /// ARNs of the instance profiles that hold this role.
+    pub instance_profiles: Vec<String>,
+    /// When the role was last used, as given.
+    pub last_used: Option<String>,
+}
+
+impl Role {
+    /// True for service-linked roles (path `/aws-service-role/`).
+    pub fn is_service_linked(&self) -> bool {
+        self.path.starts_with("/aws-service-role/")
+    }
+}
+
+/// An instance profile: a holder for at most one role.
+#[derive(Debug, Clone)]
+pub struct InstanceProfile {
+    /// `arn:aws:iam::A:instance-profile/path/name`.
+    pub arn: String,
+    /// Its name.
+    pub name: String,
+    /// Its path.
+    pub path: String,
+    /// ARNs of its roles (AWS allows one).
+    pub roles: Vec<String>,
+}
+
+/// One stored version of a managed policy.
+#[derive(Debug, Clone)]
+pub struct PolicyVersion {
+    /// `v1`, `v2`, ...
+    pub id: String,
+    /// True for the version in force.
+    pub is_default: bool,
+    /// The document.
+    pub document: Document,
+}
+
+/// A managed policy, customer or AWS.
+#[derive(Debug, Clone)]
+pub struct ManagedPolicy {
+    /// Where the entity was defined.
+    pub origin: Origin,
+    /// `arn:aws:iam::A:policy/path/name` or `arn:aws:iam::aws:policy/path/name`.
+    pub arn: String,
+    /// Its name.
+    pub name: String,
+    /// Its path.
+    pub path: String,
+    /// The versions stored (only the default one for bundled AWS policies).
+    pub versions: Vec<PolicyVersion>,
+}
+
+impl ManagedPolicy {
+    /// True for AWS managed policies.
+    pub fn is_aws_managed(&self) -> bool {
+        self.arn.contains(":iam::aws:policy/")
+    }
+
+    /// The version in force.
+    pub fn default_version(&self) -> Option<&PolicyVersion> {
+        self.versions.iter().find(|v| v.is_default)
+    }
+}
+
+/// One AWS account's IAM.
+#[derive(Debug, Clone, Default)]
+pub struct Account {
+    /// The 12-digit account ID.
+    pub id: String,
+    /// A name, if a source gave one.
+    pub name: Option<String>,
+    /// Users.
+    pub users: Vec<User>,
+    /// Groups.
+    pub groups: Vec<Group>,
+    /// Roles.
+    pub roles: Vec<Role>,
+    /// Instance profiles.
+    pub instance_profiles: Vec<InstanceProfile>,
+    /// Managed policies defined in the account or listed by its source (AWS managed ones
+    /// included when the source lists them).
+    pub policies: Vec<ManagedPolicy>,
+}
+
+/// A policy attached to a resource (S3 bucket, KMS key, SQS queue, ...).
+#[derive(Debug, Clone)]
+pub struct ResourcePolicy {
+    /// The resource ARN.
+    pub arn: String,
+    /// The owning account (needed for S3 ARNs, which carry none).
+    pub account: String,
+    /// The document.
+    pub document: Document,
+}
+
+/// An SCP or RCP.
+#[derive(Debug, Clone)]
+pub struct OrgPolicy {
+    /// `p-...`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The document.
+    pub document: Document,
+    /// IDs of the roots, OUs and accounts it is attached to.
+    pub targets: Vec<String>,
+}
+
+/// An organizational unit (or the root, whose parent is `None`).
+#[derive(Debug, Clone)]
+pub struct OrgUnit {
+    /// `r-...` or `ou-...`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The parent's ID; `None` for the root.
+    pub parent: Option<String>,
+}
+
+/// An AWS organisation.
+#[derive(Debug, Clone, Default)]
+pub struct Organization {
+    /// `o-...`.
+    pub id: String,
+    /// The management account, exempt from SCPs and RCPs.
+    pub management_account: String,
+    /// The root and the OUs.
+    pub units: Vec<OrgUnit>,
+    /// Account ID -> ID of its parent (root or OU).
+    pub account_parents: HashMap<String, String>,
+    /// Service control policies.
+    pub scps: Vec<OrgPolicy>,
+    /// Resource control policies.
+    pub rcps: Vec<OrgPolicy>,
+    /// Whether SCPs are enabled on the root.
+    pub scps_enabled: bool,
+    /// Whether RCPs are enabled on the root.
+    pub rcps_enabled: bool,
+}
+
+/// Everything loaded: accounts, the organisation, resource policies, and their diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    /// The source files, for locating diagnostics and statements.
+    pub sources: Vec<SourceFile>,
+    /// Accounts, in the order first seen.
+    pub accounts: Vec<Account>,
+    /// The organisation, if its data was given.
+    pub organization: Option<Organization>,
+    /// Resource policies.
+    pub resource_policies: Vec<ResourcePolicy>,
+    /// Errors and warnings found while loading, located.
+    pub diagnostics: Vec<Located>,
+}
+
+impl World {
+    /// The account with this ID.
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+
+    /// The account with this ID, created empty if absent.
+    pub fn account_mut(&mut self, id: &str) -> &mut Account {
+        match self.accounts.iter().position(|a| a.id == id) {
+            Some(i) => &mut self.accounts[i],
+            None => {
+                self.accounts.push(Account {
+                    id: id.to_string(),
+                    ..Account::default()
+                });
+                self.accounts.last_mut().expect("just pushed")
+            }
+        }
+    }
+
+    /// A managed policy by ARN: the account's copy, else the bundled AWS managed set.
+    pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
+        self.accounts
+            .iter()
+            .flat_map(|a| &a.policies)
+            .find(|p| p.arn == arn)
+    }
+
+    /// The resource policy of `arn`, if one was loaded.
+    pub fn resource_policy(&self, arn: &str) -> Option<&ResourcePolicy> {
+        self.resource_policies.iter().find(|r| r.arn == arn)
+    }
+
+    /// Adds another world's contents (files, accounts, organisation, resource policies).
+    pub fn merge(&mut self, other: World) {
+        let offset = self.sources.len();
+        self.sources.extend(other.sources);
+        let shift = |doc: &mut Document| {
+            if let Some(f) = &mut doc.origin.file {
+                *f += offset;
+            }
+        };
+        for mut account in other.accounts {
+            for_each_document(&mut account, &shift);
+            let mine = self.account_mut(&account.id.clone());
+            merge_account(mine, account);
+        }
+        for mut rp in other.resource_policies {
+            shift(&mut rp.document);
+            self.resource_policies.push(rp);
+        }
+        if let Some(mut org) = other.organization {
+            for p in org.scps.iter_mut().chain(org.rcps.iter_mut()) {
+                shift(&mut p.document);
+            }
+            self.organization = Some(org);
+        }
+        self.diagnostics.extend(other.diagnostics);
+    }
+}
+
+/// Applies `f` to every document of an account.
+fn for_each_document(account: &mut Account, f: &dyn Fn(&mut Document)) {
+    for u in &mut account.users {
+        u.inline.iter_mut().for_each(|p| f(&mut p.document));
+    }
+    for g in &mut account.groups {
+        g.inline.iter_mut().for_each(|p| f(&mut p.document));
+    }
+    for r in &mut account.roles {
+        r.inline.iter_mut().for_each(|p| f(&mut p.document));
+        if let Some(t) = &mut r.trust {
+            f(t);
+        }
+    }
+    for p in &mut account.policies {
+        p.versions.iter_mut().for_each(|v| f(&mut v.document));
+    }
+}
+
+/// Merges the pages of one account: entities are added unless already present by ARN.
+fn merge_account(into: &mut Account, from: Account) {
+    fn add<T>(into: &mut Vec<T>, from: Vec<T>, arn: impl Fn(&T) -> &str) {
+        for item in from {
+            if !into.iter().any(|x| arn(x) == arn(&item)) {
+                into.push(item);
+            }
+        }
+    }
+    if into.name.is_none() {
+        into.name = from.name;
+    }
+    add(&mut into.users, from.users, |u| &u.arn);
+    add(&mut into.groups, from.groups, |g| &g.arn);
+    add(&mut into.roles, from.roles, |r| &r.arn);
+    add(&mut into.instance_profiles, from.instance_profiles, |p| {
+        &p.arn
+    });
+    add(&mut into.policies, from.policies, |p| &p.arn);
+}

@@ -1,0 +1,199 @@
+//! Resource policies: a file format of our own that wraps what the AWS CLI prints.
+//!
+//! ```json
+//! {"ResourcePolicies": [
+//!   {"Arn": "arn:aws:s3:::logs", "Account": "111111111111", "Policy": {"Version": "2012-10-17", "Statement": []}},
+//!   {"Arn": "arn:aws:kms:eu-west-1:111111111111:key/1234", "Policy": "{\"Version\": ...}"}
+//! ]}
+//! ```
+//!
+//! `Policy` is the document as an object or as the JSON string that `get-bucket-policy`,
+//! `get-key-policy`, `get-queue-attributes`, `lambda get-policy` and `secretsmanager
+//! get-resource-policy` return. `Account` is required when the ARN has no account (S3).
+
+use super::{Document, Origin, ResourcePolicy, SourceFile, World};
+use crate::diag::Diagnostic;
+use crate::policy::arn::Arn;
+use crate::policy::document::kind_of;
+use crate::policy::principal::is_account_id;
+use crate::policy::{Policy, PolicyKind};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// True if `value` is a resource-policy file.
+pub fn looks_like(value: &Value) -> bool {
+    value.get("ResourcePolicies").is_some()
+}
+
+/// Reads a resource-policy file into `world`.
+pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
+    let file = world.sources.len();
+    world.sources.push(SourceFile {
+        name: name.to_string(),
+        text: text.clone(),
+    });
+    let mut diagnostics = Vec::new();
+    let items = match value.get("ResourcePolicies") {
+        Some(Value::Array(items)) => items.as_slice(),
+        other => {
+            let what = other.map_or("nothing", kind_of);
+            diagnostics.push(Diagnostic::error(
+                "expected-list",
+                "/ResourcePolicies",
+                format!("ResourcePolicies must be a list, not {what}"),
+            ));
+            &[]
+        }
+    };
+    for key in value.as_object().into_iter().flat_map(|o| o.keys()) {
+        if key != "ResourcePolicies" {
+            diagnostics.push(Diagnostic::warning(
+                "not-modelled",
+                format!("/{key}"),
+                format!("\"{key}\" is not part of a resource-policy file; it is ignored"),
+            ));
+        }
+    }
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("/ResourcePolicies/{i}");
+        match read_item(item, &at, file, &mut diagnostics) {
+            Some(rp) => world.resource_policies.push(rp),
+            None => continue,
+        }
+    }
+    world
+        .diagnostics
+        .extend(diagnostics.into_iter().map(|d| d.locate(name, &text)));
+}
+
+fn read_item(
+    item: &Value,
+    at: &str,
+    file: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ResourcePolicy> {
+    let Some(map) = item.as_object() else {
+        diagnostics.push(Diagnostic::error(
+            "expected-object",
+            at,
+            format!(
+                "a resource policy entry must be an object, not {}",
+                kind_of(item)
+            ),
+        ));
+        return None;
+    };
+    for key in map.keys() {
+        if !["Arn", "Account", "Policy"].contains(&key.as_str()) {
+            diagnostics.push(Diagnostic::warning(
+                "not-modelled",
+                format!("{at}/{key}"),
+                format!("\"{key}\" is not modelled and is ignored"),
+            ));
+        }
+    }
+    let Some(arn) = map.get("Arn").and_then(Value::as_str) else {
+        diagnostics.push(Diagnostic::error(
+            "missing-field",
+            at,
+            "the entry needs an \"Arn\" string",
+        ));
+        return None;
+    };
+    let Some(parsed) = Arn::parse(arn) else {
+        diagnostics.push(Diagnostic::error(
+            "bad-arn",
+            format!("{at}/Arn"),
+            format!("\"{arn}\" is not an ARN"),
+        ));
+        return None;
+    };
+    let account = match map.get("Account") {
+        Some(Value::String(a)) if is_account_id(a) => a.clone(),
+        Some(other) => {
+            diagnostics.push(Diagnostic::error(
+                "bad-field",
+                format!("{at}/Account"),
+                format!("Account must be a 12-digit account ID, not {other}"),
+            ));
+            return None;
+        }
+        None if is_account_id(parsed.account) => parsed.account.to_string(),
+        None => {
+            diagnostics.push(Diagnostic::error(
+                "missing-field",
+                at,
+                format!("\"{arn}\" names no account: give \"Account\" (the owner)"),
+            ));
+            return None;
+        }
+    };
+    let pointer = format!("{at}/Policy");
+    let decoded;
+    let doc = match map.get("Policy") {
+        Some(v @ Value::Object(_)) => v,
+        Some(Value::String(s)) => match crate::json::parse_strict(s) {
+            Ok(v) => {
+                decoded = v;
+                &decoded
+            }
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(
+                    "bad-document",
+                    pointer,
+                    format!("the Policy string is not JSON: {e}"),
+                ));
+                return None;
+            }
+        },
+        _ => {
+            diagnostics.push(Diagnostic::error(
+                "missing-field",
+                at,
+                "the entry needs a \"Policy\" (object or JSON string)",
+            ));
+            return None;
+        }
+    };
+    let parsed = Policy::from_json(doc, PolicyKind::Resource);
+    let encoded = map.get("Policy").is_some_and(Value::is_string);
+    for d in parsed.diagnostics.iter().cloned() {
+        diagnostics.push(if encoded {
+            Diagnostic {
+                message: format!(
+                    "{} (at {} of the policy string)",
+                    d.message,
+                    if d.pointer.is_empty() {
+                        "/"
+                    } else {
+                        &d.pointer
+                    }
+                ),
+                pointer: pointer.clone(),
+                ..d
+            }
+        } else {
+            d.under(&pointer)
+        });
+    }
+    let complete = parsed.complete;
+    let policy = parsed.policy?;
+    if !complete {
+        diagnostics.push(Diagnostic::error(
+            "incomplete-document",
+            pointer.clone(),
+            "part of this policy could not be read; answers that involve it are incomplete",
+        ));
+    }
+    Some(ResourcePolicy {
+        arn: arn.to_string(),
+        account,
+        document: Document {
+            policy: Arc::new(policy),
+            origin: Origin {
+                file: Some(file),
+                pointer,
+            },
+        },
+    })
+}
