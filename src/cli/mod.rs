@@ -4,6 +4,7 @@
 
 mod check;
 mod lint;
+mod ls;
 mod render;
 mod simulate;
 
@@ -34,8 +35,10 @@ enum Command {
     Simulate(simulate::Args),
     /// Validate policy documents and print diagnostics; exit 2 if any is an error.
     Lint(lint::Args),
-    /// Decide one request against loose policy files, with the statements that decide it.
+    /// Decide one request, with the statements that decide it.
     Check(Box<check::Args>),
+    /// List the users, groups, roles or policies of the input.
+    Ls(ls::Args),
 }
 
 /// A failure that ends the command with exit code 2.
@@ -60,6 +63,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Check(args) => check::run(*args),
+        Command::Ls(args) => ls::run(args),
     };
     match result {
         Ok(code) => code,
@@ -68,6 +72,18 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Loads `--input` paths; errors in the input are printed to standard error and kept in the
+/// world (answers say they are incomplete), but a file that cannot be read at all ends the run.
+pub fn load_world(paths: &[std::path::PathBuf]) -> Result<crate::model::World, UsageError> {
+    let world = crate::model::load_paths(paths).map_err(|e| UsageError(e.to_string()))?;
+    for d in &world.diagnostics {
+        if d.diagnostic.severity == crate::diag::Severity::Error {
+            eprintln!("{d}");
+        }
+    }
+    Ok(world)
 }
 
 /// Reads a file, naming it in the error.

@@ -202,7 +202,7 @@ impl Reader {
                 .map(|(i, v)| (v, format!("{here}/{i}")))
                 .collect(),
             Some(one @ Value::Object(_)) => {
-                self.error(
+                self.warn(
                     "expected-list",
                     here.clone(),
                     format!(

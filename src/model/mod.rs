@@ -8,6 +8,7 @@ pub mod authdetails;
 mod context;
 mod load;
 pub mod resources;
+mod summary;
 
 pub use context::PrincipalView;
 pub use load::{load_paths, load_text, LoadError};
