@@ -440,12 +440,21 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
     };
     let locate = |source: Source, policy: usize| {
         let d = document(source, policy)?;
-        let file = &world.sources[d.origin.file?];
-        Some((
-            file.name.clone(),
-            file.text.clone(),
-            d.origin.pointer.clone(),
-        ))
+        match d.origin.file {
+            Some(f) => {
+                let file = &world.sources[f];
+                Some((
+                    file.name.clone(),
+                    file.text.clone(),
+                    d.origin.pointer.clone(),
+                ))
+            }
+            // A bundled document: its ARN stands for the file.
+            None if !d.origin.pointer.is_empty() => {
+                Some((d.origin.pointer.clone(), Arc::from(""), String::new()))
+            }
+            None => None,
+        }
     };
     let answer = answer(&decision, &request.context, &locate, incomplete);
     match args.format {
@@ -469,10 +478,18 @@ fn print_text(answer: &Answer) {
             .as_deref()
             .map(|s| format!(" (Sid {s})"))
             .unwrap_or_default();
-        println!(
-            "  {} statement{sid} in {}:{}:{} at {}",
-            s.effect, s.file, s.line, s.column, s.pointer
-        );
+        if s.file.starts_with("arn:") {
+            // A bundled AWS managed policy: no file to point into.
+            println!(
+                "  {} statement{sid} in {} at {}",
+                s.effect, s.file, s.pointer
+            );
+        } else {
+            println!(
+                "  {} statement{sid} in {}:{}:{} at {}",
+                s.effect, s.file, s.line, s.column, s.pointer
+            );
+        }
     }
     for reason in &answer.incomplete {
         println!("  incomplete: {reason}");

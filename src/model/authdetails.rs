@@ -777,9 +777,10 @@ fn bundled_policy(arn: &str, p: &crate::managed::AwsManagedPolicy) -> ManagedPol
     let policy = Policy::from_json(&p.document(), PolicyKind::Identity)
         .policy
         .expect("bundled AWS managed policies are valid");
+    // Built-in documents are named by their ARN where a file name would be.
     let builtin = Origin {
         file: None,
-        pointer: String::new(),
+        pointer: arn.to_string(),
     };
     ManagedPolicy {
         arn: arn.to_string(),

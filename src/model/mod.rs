@@ -321,9 +321,21 @@ impl World {
             .find(|p| p.arn == arn)
     }
 
-    /// The resource policy of `arn`, if one was loaded.
+    /// The resource policy that governs `arn`, if one was loaded: the resource's own, or for
+    /// an S3 object its bucket's.
     pub fn resource_policy(&self, arn: &str) -> Option<&ResourcePolicy> {
-        self.resource_policies.iter().find(|r| r.arn == arn)
+        let bucket = arn
+            .strip_prefix("arn:aws:s3:::")
+            .and_then(|rest| rest.split_once('/'))
+            .map(|(bucket, _)| format!("arn:aws:s3:::{bucket}"));
+        self.resource_policies
+            .iter()
+            .find(|r| r.arn == arn)
+            .or_else(|| {
+                self.resource_policies
+                    .iter()
+                    .find(|r| Some(&r.arn) == bucket.as_ref())
+            })
     }
 
     /// Adds another world's contents (files, accounts, organisation, resource policies).
