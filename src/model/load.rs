@@ -42,14 +42,22 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
     } else if resources::looks_like(&value) {
         resources::load(name, text, &value, world);
     } else {
+        return Err(unknown(name, &text));
+    }
+    // Freeing a large tree of JSON values takes a while: let another thread do it.
+    std::thread::spawn(move || drop(value));
+    Ok(())
+}
+
+fn unknown(name: &str, text: &str) -> LoadError {
+    {
         let d = Diagnostic::error(
             "unknown-input",
             "",
             "not get-account-authorization-details output, organization data or a resource-policy file",
         );
-        return Err(LoadError(d.locate(name, &text).to_string()));
+        LoadError(d.locate(name, text).to_string())
     }
-    Ok(())
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {

@@ -10,6 +10,7 @@ mod load;
 pub mod resources;
 mod summary;
 
+pub use authdetails::resolve;
 pub use context::PrincipalView;
 pub use load::{load_paths, load_text, LoadError};
 
@@ -388,8 +389,14 @@ fn for_each_document(account: &mut Account, f: &dyn Fn(&mut Document)) {
 /// Merges the pages of one account: entities are added unless already present by ARN.
 fn merge_account(into: &mut Account, from: Account) {
     fn add<T>(into: &mut Vec<T>, from: Vec<T>, arn: impl Fn(&T) -> &str) {
+        if into.is_empty() {
+            *into = from;
+            return;
+        }
+        let mut seen: std::collections::HashSet<String> =
+            into.iter().map(|x| arn(x).to_string()).collect();
         for item in from {
-            if !into.iter().any(|x| arn(x) == arn(&item)) {
+            if seen.insert(arn(&item).to_string()) {
                 into.push(item);
             }
         }
