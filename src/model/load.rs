@@ -13,18 +13,54 @@ pub struct LoadError(pub String);
 /// Loads every file under `paths` (directories are read whole: `.json` and `.iam` files) into
 /// one world, then resolves references between them.
 pub fn load_paths(paths: &[PathBuf]) -> Result<World, LoadError> {
+    load_paths_with(paths, &mut |_: &Progress| {})
+}
+
+/// Where a load is: reported before each file and once at the end.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// The file about to be read (`None` at the end).
+    pub file: Option<PathBuf>,
+    /// Bytes read so far.
+    pub done: u64,
+    /// Bytes in all files.
+    pub total: u64,
+}
+
+/// As [`load_paths`], calling `report` as it goes (for a progress bar).
+pub fn load_paths_with(
+    paths: &[PathBuf],
+    report: &mut dyn FnMut(&Progress),
+) -> Result<World, LoadError> {
     let mut files = Vec::new();
     for path in paths {
         collect(path, &mut files)?;
     }
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    let total = sizes.iter().sum();
+    let mut done = 0;
     let mut world = World::default();
-    for file in &files {
+    for (file, size) in files.iter().zip(sizes) {
+        report(&Progress {
+            file: Some(file.clone()),
+            done,
+            total,
+        });
         let text: Arc<str> = std::fs::read_to_string(file)
             .map_err(|e| LoadError(format!("{}: {e}", file.display())))?
             .into();
         load_text(&file.display().to_string(), text, &mut world)?;
+        done += size;
     }
     authdetails::resolve(&mut world);
+    report(&Progress {
+        file: None,
+        done,
+        total,
+    });
     Ok(world)
 }
 

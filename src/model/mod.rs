@@ -12,7 +12,7 @@ mod summary;
 
 pub use authdetails::resolve;
 pub use context::PrincipalView;
-pub use load::{load_paths, load_text, LoadError};
+pub use load::{load_paths, load_paths_with, load_text, LoadError, Progress};
 
 use crate::diag::Located;
 use crate::policy::Policy;
