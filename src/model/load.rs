@@ -1,6 +1,6 @@
 //! Reading `--input` paths: each file is recognised by its content and read by its loader.
 
-use super::{authdetails, resources, World};
+use super::{authdetails, organizations, resources, World};
 use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +25,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<World, LoadError> {
         load_text(&file.display().to_string(), text, &mut world)?;
     }
     authdetails::resolve(&mut world);
+    organizations::resolve(&mut world);
     Ok(world)
 }
 
@@ -37,7 +38,9 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
             e.column()
         ))
     })?;
-    if authdetails::looks_like(&value) {
+    if organizations::looks_like(&value) {
+        organizations::load(name, text, &value, world);
+    } else if authdetails::looks_like(&value) {
         authdetails::load(name, text, &value, world);
     } else if resources::looks_like(&value) {
         resources::load(name, text, &value, world);
