@@ -1,6 +1,6 @@
 //! Reading `--input` paths: each file is recognised by its content and read by its loader.
 
-use super::{authdetails, resources, World};
+use super::{authdetails, organizations, resources, World};
 use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -56,6 +56,7 @@ pub fn load_paths_with(
         done += size;
     }
     authdetails::resolve(&mut world);
+    organizations::resolve(&mut world);
     report(&Progress {
         file: None,
         done,
@@ -73,7 +74,9 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
             e.column()
         ))
     })?;
-    if authdetails::looks_like(&value) {
+    if organizations::looks_like(&value) {
+        organizations::load(name, text, &value, world);
+    } else if authdetails::looks_like(&value) {
         authdetails::load(name, text, &value, world);
     } else if resources::looks_like(&value) {
         resources::load(name, text, &value, world);

@@ -7,6 +7,7 @@
 pub mod authdetails;
 mod context;
 mod load;
+pub mod organizations;
 pub mod resources;
 mod summary;
 
@@ -261,6 +262,8 @@ pub struct OrgUnit {
 /// An AWS organisation.
 #[derive(Debug, Clone, Default)]
 pub struct Organization {
+    /// Index into [`World::sources`] of the file it was read from.
+    pub file: Option<usize>,
     /// `o-...`.
     pub id: String,
     /// The management account, exempt from SCPs and RCPs.
@@ -269,6 +272,8 @@ pub struct Organization {
     pub units: Vec<OrgUnit>,
     /// Account ID -> ID of its parent (root or OU).
     pub account_parents: HashMap<String, String>,
+    /// Account ID -> the account's name, where the source gave one.
+    pub account_names: HashMap<String, String>,
     /// Service control policies.
     pub scps: Vec<OrgPolicy>,
     /// Resource control policies.
@@ -339,7 +344,8 @@ impl World {
             })
     }
 
-    /// Adds another world's contents (files, accounts, organisation, resource policies).
+    /// Adds another world's contents (files, accounts, organisation, resource policies). Only
+    /// one organisation can be loaded: a second one is reported as an error and dropped.
     pub fn merge(&mut self, other: World) {
         let offset = self.sources.len();
         self.sources.extend(other.sources);
@@ -361,9 +367,37 @@ impl World {
             for p in org.scps.iter_mut().chain(org.rcps.iter_mut()) {
                 shift(&mut p.document);
             }
-            self.organization = Some(org);
+            if let Some(f) = &mut org.file {
+                *f += offset;
+            }
+            match &self.organization {
+                None => self.organization = Some(org),
+                Some(mine) => {
+                    let error = self.second_organization(mine, &org);
+                    self.diagnostics.push(error);
+                }
+            }
         }
         self.diagnostics.extend(other.diagnostics);
+    }
+
+    /// The error for a second organisation, located at the start of its file; the first one
+    /// is kept.
+    fn second_organization(&self, kept: &Organization, other: &Organization) -> Located {
+        let name = |org: &Organization| org.file.and_then(|f| self.sources.get(f));
+        let first = name(kept).map_or("another input", |s| s.name.as_str());
+        let d = crate::diag::Diagnostic::error(
+            "second-organization",
+            "",
+            format!(
+                "organisation {} is already loaded from {first}; only one organisation can be loaded, so {} is ignored",
+                kept.id, other.id
+            ),
+        );
+        match name(other) {
+            Some(source) => d.locate(&source.name, &source.text),
+            None => d.locate("<built-in>", ""),
+        }
     }
 }
 
