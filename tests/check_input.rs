@@ -181,3 +181,71 @@ fn key_policy_with_account_statement_delegates_to_identity_policies() {
     let app = format!("arn:aws:sts::{PROD}:assumed-role/app-orders/task-1");
     assert_eq!(decision(&check(&app, "kms:Decrypt", &key, &[])), "Allow");
 }
+
+/// #48: an SCP Deny binds a member account's principals, and not the management account's.
+#[test]
+fn scps_bind_member_accounts_not_the_management_account() {
+    let context = ["--context", "aws:RequestedRegion=eu-west-1"];
+    let member = check(
+        &format!("arn:aws:iam::{PROD}:user/bob"),
+        "cloudtrail:StopLogging",
+        &format!("arn:aws:cloudtrail:eu-west-1:{PROD}:trail/org"),
+        &context,
+    );
+    assert_eq!(decision(&member), "ExplicitDeny");
+    assert_eq!(sids(&member), ["ProtectAuditTrail"]);
+    assert_eq!(
+        member["statements"][0]["file"],
+        "examples/org/organization.json"
+    );
+    let management = check(
+        "arn:aws:iam::111111111111:user/root-admin",
+        "cloudtrail:StopLogging",
+        "arn:aws:cloudtrail:eu-west-1:111111111111:trail/org",
+        &context,
+    );
+    assert_eq!(decision(&management), "Allow");
+}
+
+/// An SCP on the prod OU: its region lock binds prod, not dev.
+#[test]
+fn ou_scps_bind_only_the_accounts_below() {
+    let context = ["--context", "aws:RequestedRegion=us-east-1"];
+    let prod = check(
+        &format!("arn:aws:iam::{PROD}:user/bob"),
+        "dynamodb:GetItem",
+        &format!("arn:aws:dynamodb:us-east-1:{PROD}:table/t"),
+        &context,
+    );
+    assert_eq!(decision(&prod), "ExplicitDeny");
+    assert_eq!(sids(&prod), ["DenyOutsideEu"]);
+    let dev = check(
+        &format!("arn:aws:iam::{DEV}:user/carol"),
+        "dynamodb:GetItem",
+        &format!("arn:aws:dynamodb:us-east-1:{DEV}:table/t"),
+        &context,
+    );
+    assert_eq!(decision(&dev), "Allow");
+}
+
+/// #50: an RCP binds callers from outside the organisation, even those a bucket policy names.
+#[test]
+fn rcps_stop_outsiders_that_resource_policies_admit() {
+    let object = "arn:aws:s3:::prod-orders/reports/q1.csv";
+    let outsider = check(
+        "arn:aws:iam::444444444444:user/eve",
+        "s3:GetObject",
+        object,
+        &["--context", "aws:SecureTransport=true"],
+    );
+    assert_eq!(decision(&outsider), "ExplicitDeny");
+    assert_eq!(sids(&outsider), ["OnlyOrgIdentities"]);
+    // carol is in the organisation: the bucket names her account, her policies allow S3.
+    let carol = check(
+        &format!("arn:aws:iam::{DEV}:user/carol"),
+        "s3:GetObject",
+        object,
+        &["--context", "aws:SecureTransport=true"],
+    );
+    assert_eq!(decision(&carol), "Allow");
+}

@@ -239,13 +239,19 @@ impl StatementIndex {
         let mut index = StatementIndex::default();
         for (i, s) in statements.iter().enumerate() {
             let i = i as u32;
-            let any = s.action.negated || s.action.items.iter().any(|a| matches!(a, ActionPattern::Any));
+            let any = s.action.negated
+                || s.action
+                    .items
+                    .iter()
+                    .any(|a| matches!(a, ActionPattern::Any));
             if any {
                 index.any_service.push(i);
                 continue;
             }
             for a in &s.action.items {
-                let ActionPattern::Service { service, .. } = a else { continue };
+                let ActionPattern::Service { service, .. } = a else {
+                    continue;
+                };
                 match index.by_service.binary_search_by(|(k, _)| k.cmp(service)) {
                     Ok(at) => {
                         let list = &mut index.by_service[at].1;
@@ -262,11 +268,17 @@ impl StatementIndex {
 
     /// The statements that may apply to `service` (lowercase), in document order.
     pub fn candidates(&self, service: &str) -> impl Iterator<Item = usize> + '_ {
-        let specific = match self.by_service.binary_search_by(|(k, _)| (**k).cmp(service)) {
+        let specific = match self
+            .by_service
+            .binary_search_by(|(k, _)| (**k).cmp(service))
+        {
             Ok(at) => self.by_service[at].1.as_slice(),
             Err(_) => &[],
         };
-        Merge { a: &self.any_service, b: specific }
+        Merge {
+            a: &self.any_service,
+            b: specific,
+        }
     }
 }
 
@@ -1279,10 +1291,15 @@ mod tests {
             {"Effect":"Deny","Action":["ec2:Run*","S3:Put*"],"Resource":"*"},
             {"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
             {"Effect":"Allow","Action":"s3 :Get","Resource":"*"}]}"#;
-        let policy = Policy::from_text(text, PolicyKind::Identity).policy.unwrap();
+        let policy = Policy::from_text(text, PolicyKind::Identity)
+            .policy
+            .unwrap();
         let s3: Vec<usize> = policy.index.candidates("s3").collect();
         assert_eq!(s3, [0, 1, 2, 3]);
-        assert_eq!(policy.index.candidates("ec2").collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(
+            policy.index.candidates("ec2").collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
         assert_eq!(policy.index.candidates("kms").collect::<Vec<_>>(), [1, 3]);
     }
 }
