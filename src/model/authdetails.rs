@@ -353,39 +353,8 @@ impl Reader {
                 return None;
             }
         };
-        let parsed = Policy::from_json(doc, kind);
-        for d in parsed.diagnostics.iter().cloned() {
-            self.diagnostics.push(if encoded {
-                let inner = if d.pointer.is_empty() {
-                    "/".to_string()
-                } else {
-                    d.pointer.clone()
-                };
-                Diagnostic {
-                    message: format!("{} (at {inner} of the encoded document)", d.message),
-                    pointer: at.to_string(),
-                    ..d
-                }
-            } else {
-                d.under(at)
-            });
-        }
-        let complete = parsed.complete;
-        let policy = parsed.policy?;
-        if !complete {
-            self.error(
-                "incomplete-document",
-                at,
-                "part of this policy could not be read; answers that involve it are incomplete",
-            );
-        }
-        Some(Document {
-            policy: Arc::new(policy),
-            origin: Origin {
-                file: Some(self.file),
-                pointer: at.to_string(),
-            },
-        })
+        let held_in = encoded.then_some("encoded document");
+        super::read_document(doc, kind, self.file, at, held_in, &mut self.diagnostics)
     }
 
     fn inline_policies(&mut self, obj: &Obj, key: &str, kind: PolicyKind) -> Vec<InlinePolicy> {

@@ -48,6 +48,57 @@ pub struct Document {
     pub origin: Origin,
 }
 
+/// Reads a policy document embedded in a source file at `at`, placing its diagnostics there.
+///
+/// `held_in` names the JSON string the document came from (`"encoded document"`,
+/// `"Content string"`), if it was one: pointers inside the string then go into the message,
+/// since a JSON pointer cannot reach into a string. A document that could only partly be read
+/// is an error, so answers that involve it are known to be incomplete.
+pub(crate) fn read_document(
+    doc: &serde_json::Value,
+    kind: crate::policy::PolicyKind,
+    file: usize,
+    at: &str,
+    held_in: Option<&str>,
+    diagnostics: &mut Vec<crate::diag::Diagnostic>,
+) -> Option<Document> {
+    use crate::diag::Diagnostic;
+    let parsed = Policy::from_json(doc, kind);
+    for d in parsed.diagnostics.iter().cloned() {
+        diagnostics.push(match held_in {
+            Some(what) => {
+                let inner = if d.pointer.is_empty() {
+                    "/".to_string()
+                } else {
+                    d.pointer.clone()
+                };
+                Diagnostic {
+                    message: format!("{} (at {inner} of the {what})", d.message),
+                    pointer: at.to_string(),
+                    ..d
+                }
+            }
+            None => d.under(at),
+        });
+    }
+    let complete = parsed.complete;
+    let policy = parsed.policy?;
+    if !complete {
+        diagnostics.push(Diagnostic::error(
+            "incomplete-document",
+            at,
+            "part of this policy could not be read; answers that involve it are incomplete",
+        ));
+    }
+    Some(Document {
+        policy: Arc::new(policy),
+        origin: Origin {
+            file: Some(file),
+            pointer: at.to_string(),
+        },
+    })
+}
+
 /// `{Key, Value}` tags of users and roles.
 pub type Tags = Vec<(String, String)>;
 

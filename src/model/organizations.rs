@@ -40,12 +40,12 @@
 //! target, OUs nested deeper than 5, a level without SCP, a management account missing from the
 //! account listings, fields iamlog does not know. Only one organisation can be loaded.
 
-use super::{Document, OrgPolicy, OrgUnit, Organization, Origin, SourceFile, World};
+use super::{Document, OrgPolicy, OrgUnit, Organization, SourceFile, World};
 use crate::diag::Diagnostic;
 use crate::json::pointer_token;
 use crate::policy::document::kind_of;
 use crate::policy::principal::is_account_id;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::PolicyKind;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -779,39 +779,8 @@ impl Reader {
                 return None;
             }
         };
-        let parsed = Policy::from_json(doc, kind);
-        for d in parsed.diagnostics.iter().cloned() {
-            self.diagnostics.push(if encoded {
-                let inner = if d.pointer.is_empty() {
-                    "/".to_string()
-                } else {
-                    d.pointer.clone()
-                };
-                Diagnostic {
-                    message: format!("{} (at {inner} of the Content string)", d.message),
-                    pointer: at.to_string(),
-                    ..d
-                }
-            } else {
-                d.under(at)
-            });
-        }
-        let complete = parsed.complete;
-        let policy = parsed.policy?;
-        if !complete {
-            self.error(
-                "incomplete-document",
-                at,
-                "part of this policy could not be read; answers that involve it are incomplete",
-            );
-        }
-        Some(Document {
-            policy: Arc::new(policy),
-            origin: Origin {
-                file: Some(self.file),
-                pointer: at.to_string(),
-            },
-        })
+        let held_in = encoded.then_some("Content string");
+        super::read_document(doc, kind, self.file, at, held_in, &mut self.diagnostics)
     }
 
     /// The management account should be in the account listings.
