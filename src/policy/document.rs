@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::fmt;
 
 /// The role a document plays; it decides which elements are required or forbidden (§1.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum PolicyKind {
     /// Inline or managed identity policy of a user, group or role.
     Identity,
