@@ -418,6 +418,13 @@ def _resource_patterns(st):
     return [p for el in ("Resource", "NotResource") for p in _as_list(st.get(el, []))]
 
 
+def _ip_family(text):
+    try:
+        return ipaddress.ip_network(str(text), strict=False).version
+    except ValueError:
+        return None
+
+
 def flags(case):
     """Constructs on which the oracle departs from AWS/the spec (see the module docstring)."""
     out = set()
@@ -524,6 +531,9 @@ def features(case, fine=True):
                 f.add("action:mixed-case")
             res = _as_list(st.get("Resource", st.get("NotResource", [])))
             for r in res:
+                # a variable where the oracle expects the resource type (known-divergences.json)
+                if "${" in (resource_type_prefix(r) or ""):
+                    f.add("var:resource-before-type")
                 if "${" in r:
                     f.add("var:resource-default" if ", '" in r else
                           "var:resource-literal" if re.search(r"\$\{[*?$]\}", r) else
@@ -545,6 +555,11 @@ def features(case, fine=True):
                                 f.add("principal-form:account")
                             else:
                                 f.add("principal-form:" + principal_kind(v))
+                                # user/NAME next to a federated-user/NAME caller: the oracle
+                                # takes it for the parent user (known-divergences.json)
+                                if pk == "federated" and v == p.replace(
+                                        ":sts::", ":iam::").replace(":federated-user/", ":user/"):
+                                    f.add("principal-form:federated-parent")
             for op, block in (st.get("Condition") or {}).items():
                 if ":" in op:
                     f.add("cond:" + op.split(":")[0])
@@ -556,8 +571,17 @@ def features(case, fine=True):
                 for key, vals in block.items():
                     if any("${" in str(v) for v in _as_list(vals)):
                         f.add("var:condition")
-                    if _ctx_lookup(req.get("context") or {}, key) is None:
+                    cv = _ctx_lookup(req.get("context") or {}, key)
+                    if cv is None:
                         f.add("cond:key-absent")
+                    # constructs named by entries of known-divergences.json
+                    if base == "Null" and cv == []:
+                        f.add("cond:Null-empty-set")
+                    if base in ("IpAddress", "NotIpAddress") and cv is not None:
+                        bare = {_ip_family(v) for v in _as_list(vals) if "/" not in str(v)}
+                        asked = {_ip_family(x) for x in _as_list(cv)}
+                        if any(b != a for b in bare - {None} for a in asked - {None}):
+                            f.add("cond:ip-bare-cross-family")
     return sorted(f)
 
 
