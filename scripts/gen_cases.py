@@ -68,6 +68,12 @@ so a construct that arises by chance is rejected too; the case is then drawn aga
   unparsable-negated  §3 (≈, §12): an unparsable request value under a negated Numeric/Date/IP
                       operator (spec: the negated test is true; the oracle: false).
   role-caller         not AWS: an IAM role ARN as the caller (requests come from its sessions).
+  wildcard-resource-type  §2 "ARNs" step 4: `*` or `?` in the resource-type portion of a
+                      Resource/NotResource ARN (before the first `/` or `:` of field 6, as in
+                      `arn:aws:iam::A:?ser/alice`). AWS's ARN page says a wildcard there is not
+                      allowed and does not say how it evaluates; iamlog matches field 6 as one
+                      glob, the oracle compares that portion literally. Not generated: neither
+                      answer can be checked against AWS's documentation.
 Never generated at all: documents AWS rejects (§1.1/§1.4: Principal in identity policies,
 NotPrincipal with Allow or in trust policies, Resource in trust policies, RCP Allow statements
 or Action "*", bad Version, documents over 2,048 non-whitespace characters), short ARNs (§2
@@ -396,6 +402,29 @@ def _unparsable(typ, value):
         return True
 
 
+def resource_type_prefix(pattern):
+    """The start of an ARN pattern's resource field up to and including its first `/` or `:`
+    (the resource-type portion, `user/` in `user/alice`), or None when the field has neither
+    separator, the pattern is no six-field ARN, or it is an S3 ARN (no resource type)."""
+    parts = pattern.split(":", 5) if isinstance(pattern, str) else []
+    if len(parts) < 6 or parts[0] != "arn" or (parts[2] == "s3" and not parts[3] and not parts[4]):
+        return None
+    field = parts[5]
+    cut = min((i for i in (field.find("/"), field.find(":")) if i >= 0), default=-1)
+    return field[:cut + 1] if cut >= 0 else None
+
+
+def _resource_patterns(st):
+    return [p for el in ("Resource", "NotResource") for p in _as_list(st.get(el, []))]
+
+
+def _ip_family(text):
+    try:
+        return ipaddress.ip_network(str(text), strict=False).version
+    except ValueError:
+        return None
+
+
 def flags(case):
     """Constructs on which the oracle departs from AWS/the spec (see the module docstring)."""
     out = set()
@@ -412,6 +441,10 @@ def flags(case):
             for pat in _as_list(st.get("NotResource", [])):
                 if _unresolved_vars(pat, ctx):
                     out.add("unresolved-notresource")
+            for pat in _resource_patterns(st):
+                prefix = resource_type_prefix(pat)
+                if prefix and "${" not in prefix and ("*" in prefix or "?" in prefix):
+                    out.add("wildcard-resource-type")
             for op, block in (st.get("Condition") or {}).items():
                 base = op.split(":")[-1]
                 base = base[:-len("IfExists")] if base.endswith("IfExists") else base
@@ -498,6 +531,9 @@ def features(case, fine=True):
                 f.add("action:mixed-case")
             res = _as_list(st.get("Resource", st.get("NotResource", [])))
             for r in res:
+                # a variable where the oracle expects the resource type (known-divergences.json)
+                if "${" in (resource_type_prefix(r) or ""):
+                    f.add("var:resource-before-type")
                 if "${" in r:
                     f.add("var:resource-default" if ", '" in r else
                           "var:resource-literal" if re.search(r"\$\{[*?$]\}", r) else
@@ -519,6 +555,11 @@ def features(case, fine=True):
                                 f.add("principal-form:account")
                             else:
                                 f.add("principal-form:" + principal_kind(v))
+                                # user/NAME next to a federated-user/NAME caller: the oracle
+                                # takes it for the parent user (known-divergences.json)
+                                if pk == "federated" and v == p.replace(
+                                        ":sts::", ":iam::").replace(":federated-user/", ":user/"):
+                                    f.add("principal-form:federated-parent")
             for op, block in (st.get("Condition") or {}).items():
                 if ":" in op:
                     f.add("cond:" + op.split(":")[0])
@@ -530,8 +571,17 @@ def features(case, fine=True):
                 for key, vals in block.items():
                     if any("${" in str(v) for v in _as_list(vals)):
                         f.add("var:condition")
-                    if _ctx_lookup(req.get("context") or {}, key) is None:
+                    cv = _ctx_lookup(req.get("context") or {}, key)
+                    if cv is None:
                         f.add("cond:key-absent")
+                    # constructs named by entries of known-divergences.json
+                    if base == "Null" and cv == []:
+                        f.add("cond:Null-empty-set")
+                    if base in ("IpAddress", "NotIpAddress") and cv is not None:
+                        bare = {_ip_family(v) for v in _as_list(vals) if "/" not in str(v)}
+                        asked = {_ip_family(x) for x in _as_list(cv)}
+                        if any(b != a for b in bare - {None} for a in asked - {None}):
+                            f.add("cond:ip-bare-cross-family")
     return sorted(f)
 
 

@@ -375,11 +375,11 @@ impl Clause {
             (None, Some(Value::Single(v))) => self.one(v, context),
             (Some(set), value) => {
                 let values = value.map_or(&[][..], Value::as_slice);
+                // An absent or empty set: ForAllValues holds, ForAnyValue does not, IfExists or
+                // not (AWS's multivalued-keys page; live AWS denies an Allow with
+                // ForAnyValue:StringEqualsIfExists on an absent aws:TagKeys).
                 match set {
                     SetQualifier::ForAllValues => values.iter().all(|v| self.one(v, context)),
-                    SetQualifier::ForAnyValue if values.is_empty() => {
-                        op.if_exists && value.is_none()
-                    }
                     SetQualifier::ForAnyValue => values.iter().any(|v| self.one(v, context)),
                 }
             }
@@ -528,6 +528,17 @@ mod tests {
         let ab = ctx(&[("aws:TagKeys", &["a", "b"])]);
         assert!(clause("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).holds(&none));
         assert!(!clause("ForAnyValue:StringEquals", "aws:TagKeys", &["a"]).holds(&none));
+        // IfExists does not make ForAnyValue hold on an absent or empty set.
+        let empty = ctx(&[("aws:TagKeys", &[])]);
+        for op in [
+            "ForAnyValue:StringEqualsIfExists",
+            "ForAnyValue:StringNotEqualsIfExists",
+            "ForAnyValue:StringLikeIfExists",
+        ] {
+            assert!(!clause(op, "aws:TagKeys", &["a"]).holds(&none), "{op}");
+            assert!(!clause(op, "aws:TagKeys", &["a"]).holds(&empty), "{op}");
+        }
+        assert!(clause("ForAllValues:StringEqualsIfExists", "aws:TagKeys", &["a"]).holds(&none));
         assert!(clause("ForAnyValue:StringNotEquals", "aws:TagKeys", &["a"]).holds(&ab));
         assert!(!clause("ForAllValues:StringNotEquals", "aws:TagKeys", &["a"]).holds(&ab));
         assert!(!clause("ForAllValues:StringEquals", "aws:TagKeys", &["a"]).holds(&ab));
