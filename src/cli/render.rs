@@ -36,15 +36,11 @@ impl miette::Diagnostic for Report {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = &self.located;
-        let pointer = if d.diagnostic.pointer.is_empty() {
-            "/"
-        } else {
-            &d.diagnostic.pointer
-        };
+        // The JSON pointer names the element; text-language diagnostics have none.
+        let label = (!d.diagnostic.pointer.is_empty()).then(|| d.diagnostic.pointer.clone());
         let span = SourceSpan::new(d.offset.into(), d.len);
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(pointer.to_string()),
-            span,
+            label, span,
         ))))
     }
 }

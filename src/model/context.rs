@@ -264,10 +264,7 @@ impl Organization {
                 if rcp {
                     level.push(Document {
                         policy: std::sync::Arc::new(crate::simulate::rcp_full_aws_access()),
-                        origin: super::Origin {
-                            file: None,
-                            pointer: String::new(),
-                        },
+                        origin: super::Origin::builtin(""),
                     });
                 }
                 level

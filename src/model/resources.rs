@@ -190,10 +190,7 @@ fn read_item(
         account,
         document: Document {
             policy: Arc::new(policy),
-            origin: Origin {
-                file: Some(file),
-                pointer,
-            },
+            origin: Origin::json(file, pointer),
         },
     })
 }
