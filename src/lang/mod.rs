@@ -23,7 +23,7 @@ mod desugar;
 mod document;
 mod names;
 mod org;
-mod print;
+pub mod print;
 mod statement;
 pub mod syntax;
 

@@ -42,7 +42,7 @@ pub struct Scope<'a> {
 }
 
 /// IAM resource types that `TYPE/NAME` short forms expand to in the scope's account.
-const SHORT_IAM_TYPES: &[&str] = &[
+pub(super) const SHORT_IAM_TYPES: &[&str] = &[
     "user/",
     "group/",
     "role/",
@@ -73,7 +73,7 @@ fn covering(words: &[Word], fallback: &Span) -> Span {
 
 /// The kind of an unquoted or quoted condition value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ValueKind {
+pub(super) enum ValueKind {
     Text,
     Bool,
     Number,
@@ -83,7 +83,7 @@ enum ValueKind {
 }
 
 impl ValueKind {
-    fn of(word: &Word) -> ValueKind {
+    pub(super) fn of(word: &Word) -> ValueKind {
         let t = word.text.as_str();
         if word.quoted {
             ValueKind::Text
@@ -115,7 +115,10 @@ impl ValueKind {
 }
 
 /// The IAM operator (without qualifier) for a written comparison of values of one kind.
-fn operator_for(comparison: Comparison, kind: ValueKind) -> Result<&'static str, String> {
+pub(super) fn operator_for(
+    comparison: Comparison,
+    kind: ValueKind,
+) -> Result<&'static str, String> {
     use Comparison as C;
     use ValueKind as K;
     Ok(match (comparison, kind) {
@@ -426,8 +429,9 @@ impl Desugarer<'_> {
             PrincipalKind::Federated => {
                 let value = match scope.account {
                     Some(account)
-                        if text.starts_with("saml-provider/")
-                            || text.starts_with("oidc-provider/") =>
+                        if !p.value.quoted
+                            && (text.starts_with("saml-provider/")
+                                || text.starts_with("oidc-provider/")) =>
                     {
                         format!("arn:aws:iam::{account}:{text}")
                     }

@@ -6,6 +6,7 @@
 
 pub mod authdetails;
 mod context;
+pub mod export;
 mod load;
 pub mod resources;
 mod summary;
