@@ -141,9 +141,11 @@ pub enum EntityItem {
     InstanceProfile(Word, Option<Word>, Span),
 }
 
-/// `trust PRINCIPAL, ... [when CONDITIONS];`.
+/// `[sid ID] trust PRINCIPAL, ... [when CONDITIONS];`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrustLine {
+    /// `sid ID`: the statement's `Sid`.
+    pub sid: Option<Word>,
     /// Who may assume the role.
     pub principals: Vec<Principal>,
     /// Conditions.
@@ -208,9 +210,11 @@ pub enum Effect {
     Deny,
 }
 
-/// `allow|deny [not] ACTIONS [on [not] RESOURCES] [to [not] PRINCIPALS] [when CONDITIONS];`
+/// `[sid ID] allow|deny [not] ACTIONS [on [not] RESOURCES] [to [not] PRINCIPALS] [when CONDITIONS];`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// `sid ID`: the statement's `Sid`.
+    pub sid: Option<Word>,
     /// The effect.
     pub effect: Effect,
     /// `not` before the actions: `NotAction`.

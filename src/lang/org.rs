@@ -193,10 +193,11 @@ impl Desugarer<'_> {
         let name = match &p.name {
             Some(n) => n.clone(),
             None => {
+                let prefix = format!("{label}-{word}-");
                 let n = build
                     .declared
                     .iter()
-                    .filter(|(k, _, _)| *k == p.kind)
+                    .filter(|(k, n, _)| *k == p.kind && n.text.starts_with(&prefix))
                     .count()
                     + 1;
                 Word {

@@ -108,7 +108,7 @@ impl<'w> Printer<'w> {
             gap(&mut out);
             let mut body = Vec::new();
             if let Some(trust) = &r.trust {
-                body.extend(self.trust(trust));
+                body.extend(self.trust(trust, &a.id));
             }
             for arn in &r.instance_profiles {
                 if let Some(p) = a.instance_profiles.iter().find(|p| &p.arn == arn) {
@@ -144,7 +144,7 @@ impl<'w> Printer<'w> {
                 );
             }
             let header = format!("policy {}{}", word(&p.name), path_clause(&p.path));
-            let body = self.body(&v.document, PolicyKind::Identity, 1);
+            let body = self.body(&v.document, PolicyKind::Identity, Some(&a.id), 1);
             let _ = writeln!(out, "  {header}{body}");
         }
         for r in self
@@ -178,7 +178,7 @@ impl<'w> Printer<'w> {
             ("", format!(" owner {}", word(&r.account)))
         };
         let depth = usize::from(in_account);
-        let body = self.body(&r.document, PolicyKind::Resource, depth);
+        let body = self.body(&r.document, PolicyKind::Resource, Some(&r.account), depth);
         format!("{indent}resource {}{owner}{body}\n", word(&r.arn))
     }
 
@@ -199,33 +199,55 @@ impl<'w> Printer<'w> {
             body.push(format!("boundary {};", policy_ref(b, a)));
         }
         for p in inline {
-            let text = self.body(&p.document, PolicyKind::Identity, 2);
+            let text = self.body(&p.document, PolicyKind::Identity, Some(&a.id), 2);
             body.push(format!("policy {}{text}", word(&p.name)));
         }
     }
 
     /// A role's trust policy: `trust` lines when each statement has one, else `trust json`.
-    fn trust(&self, document: &Document) -> Vec<String> {
+    fn trust(&self, document: &Document, account: &str) -> Vec<String> {
         let Some(json) = self.exporter.document(document) else {
             return vec!["# the trust policy could not be recovered".into()];
+        };
+        let ctx = Ctx {
+            kind: PolicyKind::Trust,
+            account: Some(account),
+            world: self.world,
         };
         let lines = statements(&json).and_then(|list| {
             if list.is_empty() {
                 return None;
             }
-            list.iter().map(trust_line).collect::<Option<Vec<String>>>()
+            list.iter()
+                .map(|s| trust_line(s, &ctx))
+                .collect::<Option<Vec<String>>>()
         });
-        lines.unwrap_or_else(|| vec![format!("trust json {}", indent_json(&json, 2))])
+        match lines {
+            Some(lines) => lines.iter().map(|l| wrap(l, "    ")).collect(),
+            None => vec![format!("trust json {}", indent_json(&json, 2))],
+        }
     }
 
-    /// A policy body: ` {` statements `}` or ` json {...}`, for a block at `depth`.
-    fn body(&self, document: &Document, kind: PolicyKind, depth: usize) -> String {
+    /// A policy body: ` {` statements `}` or ` json {...}`, for a block at `depth`; short
+    /// forms resolve in `account`.
+    fn body(
+        &self,
+        document: &Document,
+        kind: PolicyKind,
+        account: Option<&str>,
+        depth: usize,
+    ) -> String {
         let Some(json) = self.exporter.document(document) else {
             return " { } # the document could not be recovered".into();
         };
+        let ctx = Ctx {
+            kind,
+            account,
+            world: self.world,
+        };
         let sugar = statements(&json).and_then(|list| {
             list.iter()
-                .map(|s| statement_text(s, kind))
+                .map(|s| statement_text(s, &ctx))
                 .collect::<Option<Vec<String>>>()
         });
         let pad = "  ".repeat(depth + 1);
@@ -234,7 +256,7 @@ impl<'w> Printer<'w> {
             Some(lines) => {
                 let mut out = String::from(" {\n");
                 for l in lines {
-                    let _ = writeln!(out, "{pad}{l}");
+                    let _ = writeln!(out, "{pad}{}", wrap(&l, &pad));
                 }
                 let _ = write!(out, "{}}}", "  ".repeat(depth));
                 out
@@ -299,7 +321,7 @@ impl<'w> Printer<'w> {
                     } else {
                         PolicyKind::Rcp
                     };
-                    let body = self.body(&p.document, k, depth);
+                    let body = self.body(&p.document, k, None, depth);
                     let _ = writeln!(out, "{pad}{kind} {}{body}", word(&p.name));
                 }
             }
@@ -333,6 +355,23 @@ impl<'w> Printer<'w> {
                 let _ = writeln!(out, "{pad}}}");
             }
         }
+    }
+}
+
+/// Where a long statement may break: before `on`, `to`, `when` and `and`.
+const BREAK: char = '\u{1}';
+
+/// Lines longer than this are broken at [`BREAK`]s.
+const WIDTH: usize = 100;
+
+/// A statement with its break opportunities taken (continuation lines indented under
+/// `indent`) if it does not fit on one line, else spaces.
+fn wrap(line: &str, indent: &str) -> String {
+    let flat = line.replace(BREAK, " ");
+    if indent.len() + flat.chars().count() <= WIDTH {
+        flat
+    } else {
+        line.replace(BREAK, &format!("\n{indent}    "))
     }
 }
 
@@ -402,7 +441,7 @@ pub fn word(text: &str) -> String {
 }
 
 fn is_bare_word(text: &str) -> bool {
-    let separator = |c: char| c.is_whitespace() || "{}()[];,=\"#<>!".contains(c);
+    let separator = |c: char| c.is_whitespace() || c.is_control() || "{}()[];,=\"#<>!".contains(c);
     !text.is_empty() && !text.starts_with(':') && !text.contains(separator)
 }
 
@@ -446,10 +485,29 @@ fn strings(value: &Value) -> Option<Vec<&str>> {
     }
 }
 
+/// Where a statement is printed: its document's kind, the account short forms resolve in,
+/// and the world, to name principals by name where that gives the same ARN.
+struct Ctx<'a> {
+    kind: PolicyKind,
+    account: Option<&'a str>,
+    world: &'a World,
+}
+
+/// `sid ID ` for a statement's `Sid`.
+fn sid_prefix(map: &serde_json::Map<String, Value>) -> Option<String> {
+    match map.get("Sid") {
+        None => Some(String::new()),
+        Some(Value::String(s)) => Some(format!("sid {} ", word(s))),
+        Some(_) => None,
+    }
+}
+
 /// A statement in the statement form, if it has one.
-fn statement_text(s: &Value, kind: PolicyKind) -> Option<String> {
+fn statement_text(s: &Value, ctx: &Ctx<'_>) -> Option<String> {
+    let kind = ctx.kind;
     let map = s.as_object()?;
     const KEYS: &[&str] = &[
+        "Sid",
         "Effect",
         "Action",
         "NotAction",
@@ -473,10 +531,10 @@ fn statement_text(s: &Value, kind: PolicyKind) -> Option<String> {
         _ => return None,
     };
     let actions: Vec<String> = actions.into_iter().map(word).collect();
-    let mut out = format!("{effect} {not}{}", actions.join(", "));
+    let mut out = format!("{}{effect} {not}{}", sid_prefix(map)?, actions.join(", "));
     match (map.get("Resource"), map.get("NotResource")) {
-        (Some(r), None) => out.push_str(&format!(" on {}", resources(r)?)),
-        (None, Some(r)) => out.push_str(&format!(" on not {}", resources(r)?)),
+        (Some(r), None) => out.push_str(&format!("{BREAK}on {}", resources(r, ctx)?)),
+        (None, Some(r)) => out.push_str(&format!("{BREAK}on not {}", resources(r, ctx)?)),
         (None, None) => {}
         _ => return None,
     }
@@ -485,52 +543,60 @@ fn statement_text(s: &Value, kind: PolicyKind) -> Option<String> {
         (None, None) => {}
         // An RCP statement without `to` gets `"Principal": "*"`.
         (Some(Value::String(star)), None) if kind == PolicyKind::Rcp && star == "*" => {}
-        (Some(p), None) if takes_principal => out.push_str(&format!(" to {}", principals(p)?.0)),
+        (Some(p), None) if takes_principal => {
+            out.push_str(&format!("{BREAK}to {}", principals(p, ctx)?.0));
+        }
         (None, Some(p)) if takes_principal => {
-            out.push_str(&format!(" to not {}", principals(p)?.0))
+            out.push_str(&format!("{BREAK}to not {}", principals(p, ctx)?.0));
         }
         _ => return None,
     }
     if let Some(c) = map.get("Condition") {
-        out.push_str(&format!(" when {}", conditions(c)?));
+        out.push_str(&format!("{BREAK}when {}", conditions(c)?));
     }
     out.push(';');
     Some(out)
 }
 
-fn resources(value: &Value) -> Option<String> {
+/// Resources; an IAM ARN of the account is written `role/x`, and a text that looks like
+/// that short form but is not one is quoted (so that it is not expanded).
+fn resources(value: &Value, ctx: &Ctx<'_>) -> Option<String> {
+    let short_form = |r: &str| SHORT_IAM_TYPES.iter().any(|t| r.starts_with(t));
     let items: Vec<String> = strings(value)?
         .into_iter()
         .map(|r| {
-            // Quoted, `role/x` is not expanded to an ARN.
-            if SHORT_IAM_TYPES.iter().any(|t| r.starts_with(t)) {
-                quoted(r)
-            } else {
-                word(r)
+            let short = ctx.account.and_then(|a| {
+                let rest = r.strip_prefix(&format!("arn:aws:iam::{a}:"))?;
+                (short_form(rest) && is_bare_word(rest)).then(|| rest.to_string())
+            });
+            match short {
+                Some(s) => s,
+                None if short_form(r) => quoted(r),
+                None => word(r),
             }
         })
         .collect();
     Some(items.join(", "))
 }
 
-/// The principals of a Principal element as text, and whether any is federated.
-fn principals(value: &Value) -> Option<(String, bool)> {
+/// The principals of a Principal element as text, and how many of them are federated.
+fn principals(value: &Value, ctx: &Ctx<'_>) -> Option<(String, usize, usize)> {
     if value.as_str() == Some("*") {
-        return Some(("*".into(), false));
+        return Some(("*".into(), 1, 0));
     }
     let map = value.as_object()?;
     if map.is_empty() {
         return None;
     }
     let mut out = Vec::new();
-    let mut federated = false;
+    let mut federated = 0;
     for (kind, values) in map {
         for v in strings(values)? {
             out.push(match kind.as_str() {
-                "AWS" => aws_principal(v)?,
+                "AWS" => aws_principal(v, ctx)?,
                 "Service" => format!("service {}", word(v)),
                 "Federated" => {
-                    federated = true;
+                    federated += 1;
                     // Quoted, `saml-provider/x` is not expanded to an ARN.
                     if v.starts_with("saml-provider/") || v.starts_with("oidc-provider/") {
                         format!("federated {}", quoted(v))
@@ -542,12 +608,15 @@ fn principals(value: &Value) -> Option<(String, bool)> {
             });
         }
     }
-    Some((out.join(", "), federated))
+    Some((out.join(", "), out.len(), federated))
 }
 
-fn aws_principal(v: &str) -> Option<String> {
+fn aws_principal(v: &str, ctx: &Ctx<'_>) -> Option<String> {
     if v == "*" {
         return Some("*".into());
+    }
+    if let Some(named) = named_principal(v, ctx) {
+        return Some(named);
     }
     if super::names::is_account_id(v) {
         return Some(format!("account {v}"));
@@ -563,35 +632,70 @@ fn aws_principal(v: &str) -> Option<String> {
     (v.starts_with("arn:") && !provider).then(|| word(v))
 }
 
+/// `user NAME`, `role NAME@ACCOUNT` for a user or role ARN without a path, when the text
+/// resolves the name to the same ARN: in the printed account only if it has the entity, in
+/// another account unless the input has a same-named entity under another path.
+fn named_principal(v: &str, ctx: &Ctx<'_>) -> Option<String> {
+    let (account, rest) = v.strip_prefix("arn:aws:iam::")?.split_once(':')?;
+    let (kind, name) = match rest.split_once('/')? {
+        ("user", name) => ("user", name),
+        ("role", name) => ("role", name),
+        _ => return None,
+    };
+    if !super::names::is_iam_name(name) || !super::names::is_account_id(account) {
+        return None;
+    }
+    let existing = ctx.world.account(account).and_then(|a| {
+        if kind == "user" {
+            a.users
+                .iter()
+                .find(|u| u.name == name)
+                .map(|u| u.arn.as_str())
+        } else {
+            a.roles
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.arn.as_str())
+        }
+    });
+    if ctx.account == Some(account) {
+        (existing == Some(v)).then(|| format!("{kind} {}", word(name)))
+    } else {
+        existing
+            .map_or(true, |arn| arn == v)
+            .then(|| format!("{kind} {}", word(&format!("{name}@{account}"))))
+    }
+}
+
 /// A trust-policy statement as a `trust` line, if it is one.
-fn trust_line(s: &Value) -> Option<String> {
+fn trust_line(s: &Value, ctx: &Ctx<'_>) -> Option<String> {
     let map = s.as_object()?;
-    if map
-        .keys()
-        .any(|k| !["Effect", "Action", "Principal", "Condition"].contains(&k.as_str()))
-    {
+    let known = ["Sid", "Effect", "Action", "Principal", "Condition"];
+    if map.keys().any(|k| !known.contains(&k.as_str())) {
         return None;
     }
     if map.get("Effect")?.as_str()? != "Allow" {
         return None;
     }
     let actions = strings(map.get("Action")?)?;
-    let (text, federated) = principals(map.get("Principal")?)?;
-    let expected = if !federated {
+    let (text, count, federated) = principals(map.get("Principal")?, ctx)?;
+    // Federated principals take a line of their own.
+    if federated != 0 && federated != count {
+        return None;
+    }
+    let expected = if federated == 0 {
         "sts:AssumeRole"
     } else if text.contains("saml-provider/") {
         "sts:AssumeRoleWithSAML"
     } else {
         "sts:AssumeRoleWithWebIdentity"
     };
-    // Federated principals take a line of their own.
-    let all_federated = text.split(", ").all(|p| p.starts_with("federated "));
-    if actions != [expected] || (federated && !all_federated) {
+    if actions != [expected] {
         return None;
     }
-    let mut out = format!("trust {text}");
+    let mut out = format!("{}trust {text}", sid_prefix(map)?);
     if let Some(c) = map.get("Condition") {
-        out.push_str(&format!(" when {}", conditions(c)?));
+        out.push_str(&format!("{BREAK}when {}", conditions(c)?));
     }
     out.push(';');
     Some(out)
@@ -612,7 +716,7 @@ fn conditions(value: &Value) -> Option<String> {
             out.push(condition(operator, key, &texts)?);
         }
     }
-    (!out.is_empty()).then(|| out.join(" and "))
+    (!out.is_empty()).then(|| out.join(&format!("{BREAK}and ")))
 }
 
 fn scalar(value: &Value) -> Option<String> {
@@ -685,10 +789,10 @@ fn condition(operator: &str, key: &str, values: &[String]) -> Option<String> {
             continue;
         }
         if operator_for(*comparison, kind).ok() == Some(base) {
-            let sign = if values.len() > 1 && *sign == "==" {
-                "in"
-            } else {
-                sign
+            let sign = match (values.len() > 1, *sign) {
+                (true, "==") => "in",
+                (true, "!=") => "not in",
+                _ => sign,
             };
             return Some(format!(
                 "{quantifier}{} {sign} {}",

@@ -5,6 +5,7 @@
 //! | written | JSON |
 //! |---|---|
 //! | `allow A, B on R when C;` | `{"Effect": "Allow", "Action": ["A", "B"], "Resource": "R", "Condition": C}` |
+//! | `sid Id1 allow ...` | `"Sid": "Id1"` |
 //! | `deny not A on not R` | `"NotAction"`, `"NotResource"` |
 //! | `to user alice` | `"Principal": {"AWS": "arn:aws:iam::ACCOUNT:user/PATH/alice"}` |
 //! | `to account 2222...` | `"Principal": {"AWS": "arn:aws:iam::2222...:root"}` |
@@ -176,6 +177,7 @@ impl Desugarer<'_> {
     ) -> Value {
         spans.add(at, s.span.clone());
         let mut object = Map::new();
+        sid(&mut object, s.sid.as_ref(), at, spans);
         let effect = match s.effect {
             ast::Effect::Allow => "Allow",
             ast::Effect::Deny => "Deny",
@@ -256,6 +258,7 @@ impl Desugarer<'_> {
     ) -> Value {
         spans.add(at, line.span.clone());
         let mut object = Map::new();
+        sid(&mut object, line.sid.as_ref(), at, spans);
         object.insert("Effect".into(), Value::String("Allow".into()));
         let pointer = format!("{at}/Principal");
         let first = line
@@ -317,22 +320,19 @@ impl Desugarer<'_> {
 
     /// A resource as written, with `role/NAME`-style short forms expanded to IAM ARNs of the
     /// scope's account.
-    fn resource_text(&mut self, word: &Word, scope: &Scope<'_>) -> String {
+    fn resource_text(&self, word: &Word, scope: &Scope<'_>) -> String {
         let text = &word.text;
         if word.quoted || text == "*" || text.starts_with("arn:") {
             return text.clone();
         }
-        if SHORT_IAM_TYPES.iter().any(|t| text.starts_with(t)) {
-            match scope.account {
-                Some(account) => return format!("arn:aws:iam::{account}:{text}"),
-                None => self.error(
-                    "no-account",
-                    word.span.clone(),
-                    format!("`{text}` is short for an IAM ARN of the account, but this policy is in no account: write the ARN"),
-                ),
+        // Without an account (SCPs, RCPs) a short form stays as written, and the validator
+        // reports that it is not an ARN.
+        match scope.account {
+            Some(account) if SHORT_IAM_TYPES.iter().any(|t| text.starts_with(t)) => {
+                format!("arn:aws:iam::{account}:{text}")
             }
+            _ => text.clone(),
         }
-        text.clone()
     }
 
     /// The Principal element for a list of principals.
@@ -616,6 +616,14 @@ impl Desugarer<'_> {
                 Some((format!("{prefix}{base}"), key, values))
             }
         }
+    }
+}
+
+/// `sid ID` as `"Sid": "ID"`.
+fn sid(object: &mut Map<String, Value>, sid: Option<&Word>, at: &str, spans: &mut Spans) {
+    if let Some(sid) = sid {
+        spans.add(&format!("{at}/Sid"), sid.span.clone());
+        object.insert("Sid".into(), Value::String(sid.text.clone()));
     }
 }
 

@@ -170,6 +170,7 @@ pub const KEYWORDS: &[&str] = &[
     "true",
     "false",
     "null",
+    "sid",
 ];
 
 /// Lists lalrpop's expected tokens in words, keywords and signs first, then what a WORD is
@@ -232,6 +233,7 @@ impl Context {
             Some("access-keys") => "a number of access keys (0, 1 or 2)",
             Some(":") => "a JSON value",
             Some("path") => "a path like \"/team/\"",
+            Some("sid") => "a statement ID like `ReadOrders`",
             Some("condition-key") => "an operator like `==`, `like`, `in` or `exists`",
             _ => "a name",
         }
