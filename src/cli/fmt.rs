@@ -187,3 +187,76 @@ pub fn rendered(world: &World, d: &Located) -> String {
         None => format!("{d}\n"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small account: a user in a group, a role with a trust line and an instance profile,
+    /// a managed policy with a condition, and a bucket policy.
+    const SMALL: &str = r#"account 111111111111 "shared" {
+  user alice in developers { tag team = "blue"; mfa; access-keys 1; }
+  group developers { attach aws:ReadOnlyAccess; }
+  role deployer {
+    trust user alice;
+    trust service ec2.amazonaws.com;
+    attach deploy;
+    instance-profile deployer;
+  }
+  policy deploy {
+    allow ecs:*, ecr:Get* on *;
+    allow iam:PassRole on role/app-* when iam:PassedToService == "ecs-tasks.amazonaws.com";
+    deny iam:* on * when aws:MultiFactorAuthPresent == false;
+  }
+  resource arn:aws:s3:::logs {
+    allow s3:GetObject on arn:aws:s3:::logs/* to account 222222222222;
+  }
+}
+"#;
+
+    fn load(name: &str, text: &str) -> World {
+        let mut world = World::default();
+        crate::model::load_text(name, text.into(), &mut world).unwrap();
+        crate::model::authdetails::resolve(&mut world);
+        world
+    }
+
+    fn diagnostics(world: &World) -> String {
+        world
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let source = world.sources.iter().find(|s| s.name == d.file).unwrap();
+                render::plain_text(d, &source.text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fmt_to_json_prints_authorization_details() {
+        let world = load("small.iam", SMALL);
+        assert_eq!(diagnostics(&world), "");
+        insta::assert_snapshot!("fmt_json_small", render_output(&world, Target::Json, None));
+    }
+
+    #[test]
+    fn fmt_to_iam_prints_the_text_again() {
+        let world = load("small.iam", SMALL);
+        insta::assert_snapshot!("fmt_iam_small", render_output(&world, Target::Iam, None));
+    }
+
+    #[test]
+    fn syntax_and_reference_errors_render_with_the_span_underlined() {
+        let cases = [
+            "account 111111111111 {\n  policy p {\n    allow s3:GetObject arn:aws:s3:::b/*;\n  }\n}\n",
+            "account 111111111111 {\n  user owner;\n}\n",
+            "account 111111111111 {\n  user alice in developer;\n  group developers;\n}\n",
+            "account 111111111111 {\n  policy p {\n    allow s3:* on * when aws:SourceIp in 10.0.0.0/8 and aws:SourceIp in 10.1.0.0/16;\n  }\n}\n",
+        ];
+        let rendered: Vec<String> = cases
+            .iter()
+            .map(|text| diagnostics(&load("broken.iam", text)))
+            .collect();
+        insta::assert_snapshot!("errors_rendered", rendered.join("\n"));
+    }
+}

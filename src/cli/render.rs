@@ -59,6 +59,28 @@ pub fn text(located: &Located, source: &Arc<str>) -> String {
     out
 }
 
+/// Like [`text`], but drawn the same way wherever it runs (Unicode, no colour, 100 columns):
+/// for snapshot tests.
+#[cfg(test)]
+pub fn plain_text(located: &Located, source: &Arc<str>) -> String {
+    let report = Report {
+        located: located.clone(),
+        source: NamedSource::new(&located.file, source.clone()),
+    };
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
+    let mut out = String::new();
+    handler
+        .render_report(&mut out, &report)
+        .expect("reports render into a string");
+    out.push_str(&format!(
+        "  at {}:{}:{}\n",
+        located.file, located.line, located.column
+    ));
+    out
+}
+
 /// The JSON form of a diagnostic (`iamlog lint --format json`).
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {

@@ -1163,3 +1163,16 @@ fn the_text_form_of_statements_desugars_to_the_same_json() {
         assert_same(&essence(&again), &essence(&world), &printed);
     }
 }
+
+#[test]
+fn the_text_example_describes_the_accounts_of_the_json_example() {
+    let mut text = load_ok(include_str!("../../examples/org.iam"));
+    text.organization = None;
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/org");
+    let json = crate::model::load_paths(&[dir.into()]).unwrap();
+    let mut left = essence(&text);
+    let mut right = essence(&json);
+    left.sort();
+    right.sort();
+    assert_same(&left, &right, "examples/org.iam and examples/org/*.json");
+}
