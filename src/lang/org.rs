@@ -5,7 +5,7 @@
 //! | `organization o-ID management A { ... }` | `Organization{Id, MasterAccountId}`, root `r-root` |
 //! | `ou NAME { ... }` | an OU `ou-root-NAME` (lowercase letters and digits of the name) |
 //! | `account ID ["name"];` | the account's parent is the enclosing OU or the root |
-//! | `scp NAME BODY`, `scp BODY` | an SCP `p-NAME` attached here (unnamed: `OU-scp-N`) |
+//! | `scp NAME BODY`, `scp BODY` | an SCP `p-NAME` attached here (unnamed: the file's name for `file(...)`, else `OU-scp-N`) |
 //! | `scp NAME;` | the SCP declared elsewhere in the block, attached here too |
 //! | `rcp ...` | the same for RCPs (`to *` may be left out of their statements) |
 //! | any SCP declared | SCPs enabled; `FullAWSAccess` attached to the root, every OU and every account, as AWS does |
@@ -190,9 +190,29 @@ impl Desugarer<'_> {
             return;
         };
         let word = kind_word(p.kind);
-        let name = match &p.name {
-            Some(n) => n.clone(),
-            None => {
+        let taken = |name: &str| {
+            build
+                .declared
+                .iter()
+                .any(|(k, n, _)| *k == p.kind && n.text.eq_ignore_ascii_case(name))
+        };
+        // An unnamed `scp file("dir/deny-x.json")` is named after its file.
+        let stem = match body {
+            ast::Body::File(path, _) => std::path::Path::new(&path.text)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .filter(|s| !s.is_empty() && !taken(s))
+                .map(str::to_string),
+            _ => None,
+        };
+        let name = match (&p.name, stem) {
+            (Some(n), _) => n.clone(),
+            (None, Some(stem)) => Word {
+                text: stem,
+                quoted: false,
+                span: p.span.clone(),
+            },
+            (None, None) => {
                 let prefix = format!("{label}-{word}-");
                 let n = build
                     .declared

@@ -544,7 +544,10 @@ fn json_blocks_and_files_are_read_as_written() {
     std::fs::create_dir_all(dir.join("p")).unwrap();
     let doc = r#"{"Version": "2012-10-17", "Statement": {"Sid": "One", "Effect": "Deny", "Action": "*", "Resource": "*"}}"#;
     std::fs::write(dir.join("p/deny.json"), doc).unwrap();
-    let text = format!("account {A} {{ policy a json {doc} policy b file(\"p/deny.json\"); }}");
+    let text = format!(
+        "account {A} {{ policy a json {doc} policy b file(\"p/deny.json\"); }}
+         organization management {A} {{ scp file(\"p/deny.json\"); }}"
+    );
     let mut world = World::default();
     let name = dir.join("x.iam").display().to_string();
     super::load(&name, text.into(), &mut world);
@@ -557,6 +560,8 @@ fn json_blocks_and_files_are_read_as_written() {
         2,
         "the JSON file is a source of its own"
     );
+    let scps = &world.organization.as_ref().unwrap().scps;
+    assert_eq!(scps[1].name, "deny", "named after its file");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
