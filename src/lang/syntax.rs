@@ -47,6 +47,7 @@ pub fn string_literal(token: &str) -> Option<String> {
 
 /// Parses a whole `.iam` file.
 pub fn parse(text: &str) -> Result<File, SyntaxError> {
+    check_nesting(text)?;
     grammar::FileParser::new()
         .parse(text)
         .map_err(|e| in_words(text, e))
@@ -240,49 +241,74 @@ impl Context {
     }
 }
 
-/// Tokens of the text before `end`, lexed as the grammar does (comments and whitespace skipped).
-fn tokens_before(text: &str, end: usize) -> Vec<&str> {
+/// Tokens of the text before `end` with their offsets, lexed as the grammar does (comments
+/// and whitespace skipped; an unterminated string runs to `end`).
+fn tokens_before(text: &str, end: usize) -> Vec<(usize, &str)> {
     let bytes = text.as_bytes();
     let end = end.min(text.len());
     let mut out = Vec::new();
     let mut i = 0;
     while i < end {
         let c = bytes[i];
+        let start = i;
         if c.is_ascii_whitespace() {
             i += 1;
+            continue;
         } else if c == b'#' {
             while i < end && bytes[i] != b'\n' {
                 i += 1;
             }
+            continue;
         } else if c == b'"' {
-            let start = i;
             i += 1;
             while i < end && bytes[i] != b'"' {
                 i += if bytes[i] == b'\\' { 2 } else { 1 };
             }
             i = (i + 1).min(end);
-            out.push(text.get(start..i).unwrap_or("\"\""));
         } else if b"{}()[];,:".contains(&c) {
-            out.push(&text[i..i + 1]);
             i += 1;
         } else if b"=!<>".contains(&c) {
-            let two = i + 1 < end && bytes[i + 1] == b'=';
-            let len = if two { 2 } else { 1 };
-            out.push(&text[i..i + len]);
-            i += len;
+            i += if i + 1 < end && bytes[i + 1] == b'=' {
+                2
+            } else {
+                1
+            };
         } else {
-            let start = i;
             while i < end && !is_separator(bytes[i]) {
                 i += 1;
             }
-            // Stop on a character boundary (non-ASCII letters are part of words).
-            while !text.is_char_boundary(i) {
-                i += 1;
-            }
-            out.push(&text[start..i.min(text.len())]);
+            i = i.max(start + 1);
         }
+        // Stop on a character boundary (non-ASCII letters are part of words).
+        while !text.is_char_boundary(i) {
+            i += 1;
+        }
+        out.push((start, text.get(start..i).unwrap_or("")));
     }
     out
+}
+
+/// How deep `{`, `[` and `(` may nest: far deeper than any policy or organisation (AWS allows
+/// five levels of OUs), shallow enough that nothing recursive over the tree runs out of stack.
+const MAX_NESTING: usize = 64;
+
+/// Rejects text nested deeper than [`MAX_NESTING`].
+fn check_nesting(text: &str) -> Result<(), SyntaxError> {
+    let mut depth = 0usize;
+    for (at, token) in tokens_before(text, text.len()) {
+        match token {
+            "{" | "[" | "(" => depth += 1,
+            "}" | "]" | ")" => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_NESTING {
+            return Err(SyntaxError {
+                message: format!("blocks and lists nest more than {MAX_NESTING} levels deep here"),
+                span: at..at + 1,
+            });
+        }
+    }
+    Ok(())
 }
 
 fn is_separator(b: u8) -> bool {
@@ -292,7 +318,10 @@ fn is_separator(b: u8) -> bool {
 /// The deciding token before `at`: the last token, except that inside a comma-separated list
 /// (or a list of words) the keyword that opened the list decides.
 fn context_before(text: &str, at: usize) -> Context {
-    let tokens = tokens_before(text, at);
+    let tokens: Vec<&str> = tokens_before(text, at)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
     let is_word = |t: &str| !KEYWORDS.contains(&t) && !is_sign(t);
     let Some(&last) = tokens.last() else {
         return Context { token: None };

@@ -919,6 +919,20 @@ fn garbage_never_panics() {
     for text in garbage {
         let _ = load(text);
     }
+    // Deep nesting is refused before anything recursive runs over it.
+    let deep = format!(
+        "account {A} {{ policy p json {{ \"a\": {}1{} }} }}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let (message, _) = syntax(&deep);
+    assert!(message.contains("nest more than 64 levels"), "{message}");
+    let ous = format!(
+        "organization management {A} {{ {} {} }}",
+        "ou x {".repeat(50_000),
+        "}".repeat(50_000)
+    );
+    let _ = load(&ous);
     // Every prefix of a valid file, and the file with each character doubled or dropped.
     let valid = include_str!("../../examples/org.iam");
     let boundaries: Vec<usize> = (0..=valid.len())
