@@ -220,13 +220,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         ))
     };
     let answer = answer(&decision, &request.context, &locate, Vec::new());
-    match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&answer).expect("answer serializes")
-        ),
-        Format::Text => print_text(&answer),
-    }
+    print_answer(&answer, args.format);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -449,14 +443,18 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
         }
     };
     let answer = answer(&decision, &request.context, &locate, incomplete);
-    match args.format {
+    print_answer(&answer, args.format);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_answer(answer: &Answer, format: Format) {
+    match format {
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&answer).expect("answer serializes")
+            serde_json::to_string_pretty(answer).expect("answer serializes")
         ),
-        Format::Text => print_text(&answer),
+        Format::Text => print_text(answer),
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn print_text(answer: &Answer) {

@@ -19,7 +19,7 @@ pub struct Args {
     paths: Vec<PathBuf>,
     /// Read every document as this kind instead of guessing from its content.
     #[arg(long, value_enum)]
-    kind: Option<KindArg>,
+    kind: Option<PolicyKind>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -28,38 +28,10 @@ pub struct Args {
     quiet: bool,
 }
 
-/// The kinds of document `--kind` accepts.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum KindArg {
-    Identity,
-    Boundary,
-    Session,
-    Trust,
-    Resource,
-    Scp,
-    Rcp,
-    Endpoint,
-}
-
-impl From<KindArg> for PolicyKind {
-    fn from(k: KindArg) -> Self {
-        match k {
-            KindArg::Identity => PolicyKind::Identity,
-            KindArg::Boundary => PolicyKind::Boundary,
-            KindArg::Session => PolicyKind::Session,
-            KindArg::Trust => PolicyKind::Trust,
-            KindArg::Resource => PolicyKind::Resource,
-            KindArg::Scp => PolicyKind::Scp,
-            KindArg::Rcp => PolicyKind::Rcp,
-            KindArg::Endpoint => PolicyKind::Endpoint,
-        }
-    }
-}
-
 /// Lints every document and prints the diagnostics; exit 2 if any is an error.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let files = collect_files(&args.paths)?;
-    let kind = args.kind.map(PolicyKind::from);
+    let kind = args.kind;
     let mut all: Vec<(Located, Arc<str>)> = Vec::new();
     let mut documents = 0usize;
     for file in &files {

@@ -81,13 +81,41 @@ pub fn main() -> ExitCode {
 /// Loads `--input` paths; errors in the input are printed to standard error and kept in the
 /// world (answers say they are incomplete), but a file that cannot be read at all ends the run.
 pub fn load_world(paths: &[std::path::PathBuf]) -> Result<crate::model::World, UsageError> {
-    let world = crate::model::load_paths(paths).map_err(|e| UsageError(e.to_string()))?;
+    let bar = progress_bar();
+    let mut report = |p: &crate::model::Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+            match &p.file {
+                Some(f) => bar.set_message(format!("loading {}", f.display())),
+                None => bar.finish_and_clear(),
+            }
+        }
+    };
+    let world =
+        crate::model::load_paths_with(paths, &mut report).map_err(|e| UsageError(e.to_string()))?;
     for d in &world.diagnostics {
         if d.diagnostic.severity == crate::diag::Severity::Error {
             eprintln!("{d}");
         }
     }
     Ok(world)
+}
+
+/// A byte-counting progress bar on standard error, only when it is a terminal.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg} {bytes}/{total_bytes} [{elapsed}]",
+    )
+    .expect("a valid template");
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
 }
 
 /// Reads a file, naming it in the error.

@@ -50,8 +50,6 @@ pub struct Desugarer<'w> {
     pub decls: Declarations,
     /// Instance profile names as written, by account, to point at a second role.
     profile_spans: Vec<(String, Word)>,
-    /// Account names the organisation block gives, applied to unnamed accounts at the end.
-    pub account_names: Vec<(String, String)>,
 }
 
 /// Desugars a parsed file (source `file` of `world`) into `world`.
@@ -67,7 +65,6 @@ pub fn desugar(tree: &ast::File, file: usize, base: &Path, world: &mut World) {
         base: base.to_path_buf(),
         decls,
         profile_spans: Vec::new(),
-        account_names: Vec::new(),
     };
     for dup in duplicates {
         let (line, _) = crate::json::line_column(&d.text, dup.first.span.start);
@@ -125,11 +122,6 @@ pub fn desugar(tree: &ast::File, file: usize, base: &Path, world: &mut World) {
             mine.name = account.name.clone();
         }
         crate::model::merge_account(mine, account);
-    }
-    for (id, name) in std::mem::take(&mut d.account_names) {
-        if let Some(a) = d.world.accounts.iter_mut().find(|a| a.id == id) {
-            a.name.get_or_insert(name);
-        }
     }
 }
 

@@ -97,10 +97,9 @@ impl Desugarer<'_> {
                 "no SCP is declared, so SCPs are off and nothing is detached",
             );
         }
-        for (account, name) in &build.names {
-            self.account_names.push((account.clone(), name.clone()));
-        }
         Organization {
+            file: Some(self.file),
+            account_names: build.names.into_iter().collect(),
             id,
             management_account: management,
             units: build.units,

@@ -1146,7 +1146,9 @@ fn text_to_json_and_back_gives_the_same_model() {
 #[test]
 fn json_to_text_and_back_gives_the_same_model() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/org");
-    let world = crate::model::load_paths(&[dir.into()]).unwrap();
+    let mut world = crate::model::load_paths(&[dir.into()]).unwrap();
+    // The text cannot give OUs and policies their IDs yet.
+    world.organization = None;
     let text = super::to_text(&world);
     let again = load(&text);
     assert_eq!(errors(&again), errors(&world), "{text}");
@@ -1188,7 +1190,8 @@ fn the_text_example_describes_the_accounts_of_the_json_example() {
     let mut text = load_ok(include_str!("../../examples/org.iam"));
     text.organization = None;
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/org");
-    let json = crate::model::load_paths(&[dir.into()]).unwrap();
+    let mut json = crate::model::load_paths(&[dir.into()]).unwrap();
+    json.organization = None;
     let mut left = essence(&text);
     let mut right = essence(&json);
     left.sort();

@@ -53,24 +53,32 @@ pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
         name: name.to_string(),
         text: text.clone(),
     });
-    let mut reader = Reader {
-        file,
-        diagnostics: Vec::new(),
-        accounts: HashMap::new(),
-        order: Vec::new(),
-    };
-    reader.top(value);
-    for id in reader.order.clone() {
-        let account = reader.accounts.remove(&id).expect("listed account");
-        let mine = world.account_mut(&id);
-        super::merge_account(mine, account);
+    // Users and groups are read on one thread, roles and policies on another: the documents
+    // dominate the cost and split about evenly.
+    let mut first = Reader::new(file);
+    let account_of_file = first.top(value);
+    let mut second = Reader::new(file);
+    if let Some(map) = value.as_object() {
+        let acct = account_of_file.as_deref();
+        std::thread::scope(|scope| {
+            let other =
+                scope.spawn(|| second.lists(map, &[("RoleDetailList", 2), ("Policies", 3)], acct));
+            first.lists(map, &[("UserDetailList", 0), ("GroupDetailList", 1)], acct);
+            other.join().expect("the reading thread does not panic");
+        });
     }
-    world.diagnostics.extend(
-        reader
-            .diagnostics
-            .into_iter()
-            .map(|d| d.locate(name, &text)),
-    );
+    for mut reader in [first, second] {
+        for id in std::mem::take(&mut reader.order) {
+            let account = reader.accounts.remove(&id).expect("listed account");
+            super::merge_account(world.account_mut(&id), account);
+        }
+        world.diagnostics.extend(
+            reader
+                .diagnostics
+                .into_iter()
+                .map(|d| d.locate(name, &text)),
+        );
+    }
 }
 
 struct Reader {
@@ -111,14 +119,24 @@ impl Reader {
         })
     }
 
-    fn top(&mut self, value: &Value) {
+    fn new(file: usize) -> Reader {
+        Reader {
+            file,
+            diagnostics: Vec::new(),
+            accounts: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
+
+    /// Checks the top level and returns the account the file is about.
+    fn top(&mut self, value: &Value) -> Option<String> {
         let Some(map) = value.as_object() else {
             self.error(
                 "not-an-object",
                 "",
                 "authorization details must be a JSON object",
             );
-            return;
+            return None;
         };
         for key in map.keys() {
             if !TOP.contains(&key.as_str()) {
@@ -128,13 +146,17 @@ impl Reader {
         if map.get("IsTruncated") == Some(&Value::Bool(true)) {
             self.warn("truncated", "/IsTruncated", "this page is truncated: load every page (IsTruncated/Marker) for a complete account");
         }
-        let account_of_file = self.dominant_account(map);
-        for (key, kind) in [
-            ("UserDetailList", 0),
-            ("GroupDetailList", 1),
-            ("RoleDetailList", 2),
-            ("Policies", 3),
-        ] {
+        self.dominant_account(map)
+    }
+
+    /// Reads the entity lists named in `lists` (0 users, 1 groups, 2 roles, 3 policies).
+    fn lists(
+        &mut self,
+        map: &Map<String, Value>,
+        lists: &[(&str, u8)],
+        account_of_file: Option<&str>,
+    ) {
+        for &(key, kind) in lists {
             for (item, at) in self.list(map, key, "") {
                 let Some(obj) = self.object(item, &at) else {
                     continue;
@@ -143,7 +165,7 @@ impl Reader {
                     0 => self.user(obj),
                     1 => self.group(obj),
                     2 => self.role(obj),
-                    _ => self.policy(obj, account_of_file.as_deref()),
+                    _ => self.policy(obj, account_of_file),
                 }
             }
         }
@@ -328,36 +350,8 @@ impl Reader {
                 return None;
             }
         };
-        let parsed = Policy::from_json(doc, kind);
-        for d in parsed.diagnostics.iter().cloned() {
-            self.diagnostics.push(if encoded {
-                let inner = if d.pointer.is_empty() {
-                    "/".to_string()
-                } else {
-                    d.pointer.clone()
-                };
-                Diagnostic {
-                    message: format!("{} (at {inner} of the encoded document)", d.message),
-                    pointer: at.to_string(),
-                    ..d
-                }
-            } else {
-                d.under(at)
-            });
-        }
-        let complete = parsed.complete;
-        let policy = parsed.policy?;
-        if !complete {
-            self.error(
-                "incomplete-document",
-                at,
-                "part of this policy could not be read; answers that involve it are incomplete",
-            );
-        }
-        Some(Document {
-            policy: Arc::new(policy),
-            origin: Origin::json(self.file, at),
-        })
+        let held_in = encoded.then_some("encoded document");
+        super::read_document(doc, kind, self.file, at, held_in, &mut self.diagnostics)
     }
 
     fn inline_policies(&mut self, obj: &Obj, key: &str, kind: PolicyKind) -> Vec<InlinePolicy> {
@@ -700,10 +694,19 @@ fn last_segment(arn: &str) -> String {
 pub fn resolve(world: &mut World) {
     let mut missing: Vec<(Diagnostic, Origin)> = Vec::new();
     let bundled = crate::managed::ManagedPolicies::bundled();
+    // Every policy ARN the input defines, and those resolved so far.
+    let mut known: std::collections::HashSet<String> = world
+        .accounts
+        .iter()
+        .flat_map(|a| &a.policies)
+        .map(|p| p.arn.clone())
+        .collect();
     for a in 0..world.accounts.len() {
         let account = &world.accounts[a];
         // (policy ARN, who uses it, where that is defined)
         let mut wanted: Vec<(String, String, Origin)> = Vec::new();
+        let group_names: std::collections::HashSet<&str> =
+            account.groups.iter().map(|g| g.name.as_str()).collect();
         for u in &account.users {
             wanted.extend(
                 u.attached
@@ -714,7 +717,7 @@ pub fn resolve(world: &mut World) {
             for g in &u.groups {
                 // Text-language users name groups of their own file, checked there (lang).
                 let checked = u.origin.text.is_some();
-                if !checked && !account.groups.iter().any(|x| &x.name == g) {
+                if !checked && !group_names.contains(g.as_str()) {
                     let d = Diagnostic::warning("missing-group", "/GroupList", format!("user {} is in group \"{g}\", which is not in the input: its policies are unknown", u.arn));
                     missing.push((d, u.origin.clone()));
                 }
@@ -737,13 +740,7 @@ pub fn resolve(world: &mut World) {
         }
         let mut added = Vec::new();
         for (arn, by, origin) in wanted {
-            let known = world
-                .accounts
-                .iter()
-                .flat_map(|x| &x.policies)
-                .any(|p| p.arn == arn)
-                || added.iter().any(|p: &ManagedPolicy| p.arn == arn);
-            if known {
+            if !known.insert(arn.clone()) {
                 continue;
             }
             match bundled.get(&arn) {

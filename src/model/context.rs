@@ -1,6 +1,7 @@
 //! What the model knows about one request: the policies in force for the caller and the
 //! resource, and the context keys AWS would fill in (spec §3 "Context iamlog supplies", §5).
 
+use super::organizations::RCP_FULL_AWS_ACCESS_ID;
 use super::{Account, Document, Organization, World};
 use crate::policy::arn::Arn;
 use crate::policy::{Caller, Context, ContextValue, PolicySet};
@@ -229,6 +230,9 @@ impl World {
 impl Organization {
     /// The policy chain [root, OUs..., account] of an account; empty for the management
     /// account and for accounts outside the organisation (spec §5 "Where guardrails apply").
+    ///
+    /// Every RCP level ends with AWS's `RCPFullAWSAccess`, which AWS attaches everywhere and
+    /// never detaches; when the input lists it for that level, the listed copy is used instead.
     pub fn chain(&self, account: &str, rcp: bool) -> Vec<Vec<Document>> {
         let enabled = if rcp {
             self.rcps_enabled
@@ -242,26 +246,14 @@ impl Organization {
             return Vec::new();
         }
         let policies = if rcp { &self.rcps } else { &self.scps };
-        let mut targets = vec![account.to_string()];
-        let mut parent = self.account_parents.get(account).cloned();
-        while let Some(id) = parent {
-            parent = self
-                .units
-                .iter()
-                .find(|u| u.id == id)
-                .and_then(|u| u.parent.clone());
-            targets.push(id);
-        }
-        targets.reverse();
+        let mut targets = self.ancestors(account);
+        targets.push(account.to_string());
         targets
             .iter()
             .map(|t| {
-                let mut level: Vec<_> = policies
-                    .iter()
-                    .filter(|p| p.targets.contains(t))
-                    .map(|p| p.document.clone())
-                    .collect();
-                if rcp {
+                let attached: Vec<_> = policies.iter().filter(|p| p.targets.contains(t)).collect();
+                let mut level: Vec<_> = attached.iter().map(|p| p.document.clone()).collect();
+                if rcp && !attached.iter().any(|p| p.id == RCP_FULL_AWS_ACCESS_ID) {
                     level.push(Document {
                         policy: std::sync::Arc::new(crate::simulate::rcp_full_aws_access()),
                         origin: super::Origin::builtin(""),
@@ -274,9 +266,23 @@ impl Organization {
 
     /// `aws:PrincipalOrgPaths` of an account: `o-id/r-root/ou-a/ou-b/`.
     pub fn path_of(&self, account: &str) -> String {
-        let mut ids = Vec::new();
+        let mut path = format!("{}/", self.id);
+        for id in self.ancestors(account) {
+            path.push_str(&id);
+            path.push('/');
+        }
+        path
+    }
+
+    /// The IDs of an account's parents, root first. A loop in the parents (which loaders
+    /// reject) ends the walk.
+    fn ancestors(&self, account: &str) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
         let mut parent = self.account_parents.get(account).cloned();
         while let Some(id) = parent {
+            if ids.contains(&id) {
+                break;
+            }
             parent = self
                 .units
                 .iter()
@@ -285,12 +291,7 @@ impl Organization {
             ids.push(id);
         }
         ids.reverse();
-        let mut path = format!("{}/", self.id);
-        for id in ids {
-            path.push_str(&id);
-            path.push('/');
-        }
-        path
+        ids
     }
 }
 

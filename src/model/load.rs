@@ -1,6 +1,6 @@
 //! Reading `--input` paths: each file is recognised by its content and read by its loader.
 
-use super::{authdetails, resources, World};
+use super::{authdetails, organizations, resources, World};
 use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -13,18 +13,55 @@ pub struct LoadError(pub String);
 /// Loads every file under `paths` (directories are read whole: `.json` and `.iam` files) into
 /// one world, then resolves references between them.
 pub fn load_paths(paths: &[PathBuf]) -> Result<World, LoadError> {
+    load_paths_with(paths, &mut |_: &Progress| {})
+}
+
+/// Where a load is: reported before each file and once at the end.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// The file about to be read (`None` at the end).
+    pub file: Option<PathBuf>,
+    /// Bytes read so far.
+    pub done: u64,
+    /// Bytes in all files.
+    pub total: u64,
+}
+
+/// As [`load_paths`], calling `report` as it goes (for a progress bar).
+pub fn load_paths_with(
+    paths: &[PathBuf],
+    report: &mut dyn FnMut(&Progress),
+) -> Result<World, LoadError> {
     let mut files = Vec::new();
     for path in paths {
         collect(path, &mut files)?;
     }
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    let total = sizes.iter().sum();
+    let mut done = 0;
     let mut world = World::default();
-    for file in &files {
+    for (file, size) in files.iter().zip(sizes) {
+        report(&Progress {
+            file: Some(file.clone()),
+            done,
+            total,
+        });
         let text: Arc<str> = std::fs::read_to_string(file)
             .map_err(|e| LoadError(format!("{}: {e}", file.display())))?
             .into();
         load_text(&file.display().to_string(), text, &mut world)?;
+        done += size;
     }
     authdetails::resolve(&mut world);
+    organizations::resolve(&mut world);
+    report(&Progress {
+        file: None,
+        done,
+        total,
+    });
     Ok(world)
 }
 
@@ -42,19 +79,29 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
             e.column()
         ))
     })?;
-    if authdetails::looks_like(&value) {
+    if organizations::looks_like(&value) {
+        organizations::load(name, text, &value, world);
+    } else if authdetails::looks_like(&value) {
         authdetails::load(name, text, &value, world);
     } else if resources::looks_like(&value) {
         resources::load(name, text, &value, world);
     } else {
+        return Err(unknown(name, &text));
+    }
+    // Freeing a large tree of JSON values takes a while: let another thread do it.
+    std::thread::spawn(move || drop(value));
+    Ok(())
+}
+
+fn unknown(name: &str, text: &str) -> LoadError {
+    {
         let d = Diagnostic::error(
             "unknown-input",
             "",
             "not get-account-authorization-details output, organization data or a resource-policy file",
         );
-        return Err(LoadError(d.locate(name, &text).to_string()));
+        LoadError(d.locate(name, text).to_string())
     }
-    Ok(())
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {

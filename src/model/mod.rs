@@ -8,11 +8,13 @@ pub mod authdetails;
 mod context;
 pub mod export;
 mod load;
+pub mod organizations;
 pub mod resources;
 mod summary;
 
+pub use authdetails::resolve;
 pub use context::PrincipalView;
-pub use load::{load_paths, load_text, LoadError};
+pub use load::{load_paths, load_paths_with, load_text, LoadError, Progress};
 
 use crate::diag::{Diagnostic, Located};
 use crate::policy::Policy;
@@ -155,6 +157,54 @@ pub struct Document {
     pub policy: Arc<Policy>,
     /// Where it came from.
     pub origin: Origin,
+}
+
+/// Reads a policy document embedded in a source file at `at`, placing its diagnostics there.
+///
+/// `held_in` names the JSON string the document came from (`"encoded document"`,
+/// `"Content string"`), if it was one: pointers inside the string then go into the message,
+/// since a JSON pointer cannot reach into a string. A document that could only partly be read
+/// is an error, so answers that involve it are known to be incomplete.
+pub(crate) fn read_document(
+    doc: &serde_json::Value,
+    kind: crate::policy::PolicyKind,
+    file: usize,
+    at: &str,
+    held_in: Option<&str>,
+    diagnostics: &mut Vec<crate::diag::Diagnostic>,
+) -> Option<Document> {
+    use crate::diag::Diagnostic;
+    let parsed = Policy::from_json(doc, kind);
+    for d in parsed.diagnostics.iter().cloned() {
+        diagnostics.push(match held_in {
+            Some(what) => {
+                let inner = if d.pointer.is_empty() {
+                    "/".to_string()
+                } else {
+                    d.pointer.clone()
+                };
+                Diagnostic {
+                    message: format!("{} (at {inner} of the {what})", d.message),
+                    pointer: at.to_string(),
+                    ..d
+                }
+            }
+            None => d.under(at),
+        });
+    }
+    let complete = parsed.complete;
+    let policy = parsed.policy?;
+    if !complete {
+        diagnostics.push(Diagnostic::error(
+            "incomplete-document",
+            at,
+            "part of this policy could not be read; answers that involve it are incomplete",
+        ));
+    }
+    Some(Document {
+        policy: Arc::new(policy),
+        origin: Origin::json(file, at),
+    })
 }
 
 /// `{Key, Value}` tags of users and roles.
@@ -371,6 +421,8 @@ pub struct OrgUnit {
 /// An AWS organisation.
 #[derive(Debug, Clone, Default)]
 pub struct Organization {
+    /// Index into [`World::sources`] of the file it was read from.
+    pub file: Option<usize>,
     /// `o-...`.
     pub id: String,
     /// The management account, exempt from SCPs and RCPs.
@@ -379,6 +431,8 @@ pub struct Organization {
     pub units: Vec<OrgUnit>,
     /// Account ID -> ID of its parent (root or OU).
     pub account_parents: HashMap<String, String>,
+    /// Account ID -> the account's name, where the source gave one.
+    pub account_names: HashMap<String, String>,
     /// Service control policies.
     pub scps: Vec<OrgPolicy>,
     /// Resource control policies.
@@ -449,7 +503,8 @@ impl World {
             })
     }
 
-    /// Adds another world's contents (files, accounts, organisation, resource policies).
+    /// Adds another world's contents (files, accounts, organisation, resource policies). Only
+    /// one organisation can be loaded: a second one is reported as an error and dropped.
     pub fn merge(&mut self, other: World) {
         let offset = self.sources.len();
         self.sources.extend(other.sources);
@@ -471,9 +526,37 @@ impl World {
             for p in org.scps.iter_mut().chain(org.rcps.iter_mut()) {
                 shift(&mut p.document);
             }
-            self.organization = Some(org);
+            if let Some(f) = &mut org.file {
+                *f += offset;
+            }
+            match &self.organization {
+                None => self.organization = Some(org),
+                Some(mine) => {
+                    let error = self.second_organization(mine, &org);
+                    self.diagnostics.push(error);
+                }
+            }
         }
         self.diagnostics.extend(other.diagnostics);
+    }
+
+    /// The error for a second organisation, located at the start of its file; the first one
+    /// is kept.
+    fn second_organization(&self, kept: &Organization, other: &Organization) -> Located {
+        let name = |org: &Organization| org.file.and_then(|f| self.sources.get(f));
+        let first = name(kept).map_or("another input", |s| s.name.as_str());
+        let d = crate::diag::Diagnostic::error(
+            "second-organization",
+            "",
+            format!(
+                "organisation {} is already loaded from {first}; only one organisation can be loaded, so {} is ignored",
+                kept.id, other.id
+            ),
+        );
+        match name(other) {
+            Some(source) => d.locate(&source.name, &source.text),
+            None => d.locate("<built-in>", ""),
+        }
     }
 }
 
@@ -499,8 +582,14 @@ fn for_each_document(account: &mut Account, f: &dyn Fn(&mut Document)) {
 /// Merges the pages of one account: entities are added unless already present by ARN.
 pub(crate) fn merge_account(into: &mut Account, from: Account) {
     fn add<T>(into: &mut Vec<T>, from: Vec<T>, arn: impl Fn(&T) -> &str) {
+        if into.is_empty() {
+            *into = from;
+            return;
+        }
+        let mut seen: std::collections::HashSet<String> =
+            into.iter().map(|x| arn(x).to_string()).collect();
         for item in from {
-            if !into.iter().any(|x| arn(x) == arn(&item)) {
+            if seen.insert(arn(&item).to_string()) {
                 into.push(item);
             }
         }

@@ -11,12 +11,12 @@
 //! `get-key-policy`, `get-queue-attributes`, `lambda get-policy` and `secretsmanager
 //! get-resource-policy` return. `Account` is required when the ARN has no account (S3).
 
-use super::{Document, Origin, ResourcePolicy, SourceFile, World};
+use super::{ResourcePolicy, SourceFile, World};
 use crate::diag::Diagnostic;
 use crate::policy::arn::Arn;
 use crate::policy::document::kind_of;
 use crate::policy::principal::is_account_id;
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::PolicyKind;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -155,42 +155,21 @@ fn read_item(
             return None;
         }
     };
-    let parsed = Policy::from_json(doc, PolicyKind::Resource);
-    let encoded = map.get("Policy").is_some_and(Value::is_string);
-    for d in parsed.diagnostics.iter().cloned() {
-        diagnostics.push(if encoded {
-            Diagnostic {
-                message: format!(
-                    "{} (at {} of the policy string)",
-                    d.message,
-                    if d.pointer.is_empty() {
-                        "/"
-                    } else {
-                        &d.pointer
-                    }
-                ),
-                pointer: pointer.clone(),
-                ..d
-            }
-        } else {
-            d.under(&pointer)
-        });
-    }
-    let complete = parsed.complete;
-    let policy = parsed.policy?;
-    if !complete {
-        diagnostics.push(Diagnostic::error(
-            "incomplete-document",
-            pointer.clone(),
-            "part of this policy could not be read; answers that involve it are incomplete",
-        ));
-    }
+    let held_in = map
+        .get("Policy")
+        .is_some_and(Value::is_string)
+        .then_some("policy string");
+    let document = super::read_document(
+        doc,
+        PolicyKind::Resource,
+        file,
+        &pointer,
+        held_in,
+        diagnostics,
+    )?;
     Some(ResourcePolicy {
         arn: arn.to_string(),
         account,
-        document: Document {
-            policy: Arc::new(policy),
-            origin: Origin::json(file, pointer),
-        },
+        document,
     })
 }

@@ -265,7 +265,11 @@ impl Evaluator<'_> {
     ) -> Applicable<'p> {
         let mut out = Applicable::default();
         for (index, policy) in policies {
-            for s in &policy.statements {
+            for s in policy
+                .index
+                .candidates(self.view.service)
+                .map(|i| &policy.statements[i])
+            {
                 let applies = s.applies(&self.view).or_else(|| {
                     // A resource-policy Deny with NotPrincipal always applies to a principal
                     // that has a permissions boundary (spec §2, "Principals").

@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::fmt;
 
 /// The role a document plays; it decides which elements are required or forbidden (§1.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum PolicyKind {
     /// Inline or managed identity policy of a user, group or role.
     Identity,
@@ -220,6 +220,89 @@ pub struct Policy {
     pub id: Option<String>,
     /// The statements.
     pub statements: Vec<Statement>,
+    /// The statements by the services their Action element names.
+    pub index: StatementIndex,
+}
+
+/// Which statements can apply to which service: a request looks only at those.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatementIndex {
+    /// Service prefix (lowercase) and the statements whose Action names it, sorted by service.
+    by_service: Vec<(Box<str>, Vec<u32>)>,
+    /// Statements that can apply to any service (`"*"`, NotAction).
+    any_service: Vec<u32>,
+}
+
+impl StatementIndex {
+    /// Indexes `statements` by the service prefixes of their Action patterns.
+    pub fn build(statements: &[Statement]) -> StatementIndex {
+        let mut index = StatementIndex::default();
+        for (i, s) in statements.iter().enumerate() {
+            let i = i as u32;
+            let any = s.action.negated
+                || s.action
+                    .items
+                    .iter()
+                    .any(|a| matches!(a, ActionPattern::Any));
+            if any {
+                index.any_service.push(i);
+                continue;
+            }
+            for a in &s.action.items {
+                let ActionPattern::Service { service, .. } = a else {
+                    continue;
+                };
+                match index.by_service.binary_search_by(|(k, _)| k.cmp(service)) {
+                    Ok(at) => {
+                        let list = &mut index.by_service[at].1;
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                    Err(at) => index.by_service.insert(at, (service.clone(), vec![i])),
+                }
+            }
+        }
+        index
+    }
+
+    /// The statements that may apply to `service` (lowercase), in document order.
+    pub fn candidates(&self, service: &str) -> impl Iterator<Item = usize> + '_ {
+        let specific = match self
+            .by_service
+            .binary_search_by(|(k, _)| (**k).cmp(service))
+        {
+            Ok(at) => self.by_service[at].1.as_slice(),
+            Err(_) => &[],
+        };
+        Merge {
+            a: &self.any_service,
+            b: specific,
+        }
+    }
+}
+
+/// Two ascending lists of statement indices merged into one.
+struct Merge<'a> {
+    a: &'a [u32],
+    b: &'a [u32],
+}
+
+impl Iterator for Merge<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        let take_a = match (self.a.first(), self.b.first()) {
+            (Some(x), Some(y)) => x < y,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        let list = if take_a { &mut self.a } else { &mut self.b };
+        let (&first, rest) = list.split_first()?;
+        *list = rest;
+        Some(first as usize)
+    }
 }
 
 /// A document read from JSON: the policy (as far as it could be understood) and every problem.
@@ -571,6 +654,7 @@ impl Reader {
             kind: self.kind,
             version,
             id,
+            index: StatementIndex::build(&statements),
             statements,
         })
     }
@@ -1192,5 +1276,30 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_lists_statements_by_service_in_document_order() {
+        let text = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},
+            {"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Action":["ec2:Run*","S3:Put*"],"Resource":"*"},
+            {"Effect":"Allow","NotAction":"iam:*","Resource":"*"},
+            {"Effect":"Allow","Action":"s3 :Get","Resource":"*"}]}"#;
+        let policy = Policy::from_text(text, PolicyKind::Identity)
+            .policy
+            .unwrap();
+        let s3: Vec<usize> = policy.index.candidates("s3").collect();
+        assert_eq!(s3, [0, 1, 2, 3]);
+        assert_eq!(
+            policy.index.candidates("ec2").collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        assert_eq!(policy.index.candidates("kms").collect::<Vec<_>>(), [1, 3]);
     }
 }
