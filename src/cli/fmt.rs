@@ -2,11 +2,10 @@
 //!
 //! `--to json` prints a JSON array with one `get-account-authorization-details` object per
 //! account, then `{"ResourcePolicies": [...]}` if there are resource policies, then the
-//! organisation (`{"Organization": ..., "Roots": ..., ...}`) if there is one. `--account ID`
-//! prints that account's object alone. `--out DIR` writes `DIR/ACCOUNT.json` per account and
-//! `DIR/resource-policies.json`, which `--input DIR` loads back to the same model, and the
-//! organisation as `DIR/organization.iam` (iamlog has no JSON input for Organizations data
-//! yet, so it is written in the text language, which loads).
+//! organisation file (`{"DescribeOrganization": ..., "ListRoots": ..., ...}`) if there is an
+//! organisation. `--account ID` prints that account's object alone. `--out DIR` writes each
+//! of them to a file of its own (`DIR/ACCOUNT.json`, `DIR/resource-policies.json`,
+//! `DIR/organization.json`), which `--input DIR` loads back to the same model.
 //!
 //! `--to iam` prints the model as an `.iam` file (`--out DIR`: `ACCOUNT.iam` per account,
 //! `resources.iam`, `organization.iam`).
@@ -139,6 +138,9 @@ fn write_files(world: &World, args: &Args, dir: &Path) -> Result<(), UsageError>
             if let Some(rp) = exporter.resource_policies() {
                 write("resource-policies.json", format!("{}\n", to_pretty(&rp)))?;
             }
+            if let Some(org) = exporter.organization() {
+                write("organization.json", format!("{}\n", to_pretty(&org)))?;
+            }
         }
         Target::Iam => {
             for a in accounts {
@@ -148,10 +150,10 @@ fn write_files(world: &World, args: &Args, dir: &Path) -> Result<(), UsageError>
             if !loose.is_empty() {
                 write("resources.iam", loose)?;
             }
+            if let Some(org) = &world.organization {
+                write("organization.iam", printer.organization(org))?;
+            }
         }
-    }
-    if let Some(org) = &world.organization {
-        write("organization.iam", printer.organization(org))?;
     }
     Ok(())
 }

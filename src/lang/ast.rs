@@ -33,7 +33,7 @@ pub struct File {
 pub enum Item {
     /// `account ID ["name"] { ... }`.
     Account(Account),
-    /// `organization [o-ID] management ACCOUNT { ... }`.
+    /// `organization [o-ID] [r-ID] management ACCOUNT { ... }`.
     Organization(Organization),
     /// `resource ARN [owner ACCOUNT] BODY`.
     Resource(Resource),
@@ -380,11 +380,11 @@ pub enum JsonValue {
     Null,
 }
 
-/// `organization [o-ID] management ACCOUNT { ... }`.
+/// `organization [o-ID] [r-ID] management ACCOUNT { ... }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
-    /// The organisation ID.
-    pub id: Option<Word>,
+    /// The organisation ID (`o-...`) and the root's (`r-...`), as written.
+    pub ids: Vec<Word>,
     /// The management account.
     pub management: Word,
     /// OUs, accounts and policies at the root.
@@ -415,11 +415,13 @@ pub enum OrgItem {
     Detach(Word, Span),
 }
 
-/// `ou NAME { ... }`.
+/// `ou NAME [ou-ID] { ... }`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgUnit {
     /// Its name.
     pub name: Word,
+    /// Its ID, if given.
+    pub id: Option<Word>,
     /// Nested OUs, accounts, policies.
     pub items: Vec<OrgItem>,
     /// The whole block.
@@ -439,13 +441,16 @@ pub struct OrgAccount {
     pub span: Span,
 }
 
-/// `scp NAME;` (attach a policy declared elsewhere) or `scp [NAME] BODY` (declare and attach).
+/// `scp NAME;` (attach a policy declared elsewhere) or `scp [NAME [p-ID]] BODY` (declare and
+/// attach).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgPolicy {
     /// SCP or RCP.
     pub kind: OrgPolicyKind,
     /// Its name.
     pub name: Option<Word>,
+    /// Its ID, if given.
+    pub id: Option<Word>,
     /// The document, when declared here.
     pub body: Option<Body>,
     /// The whole item.

@@ -2,10 +2,10 @@
 //!
 //! | written | model (AWS Organizations) |
 //! |---|---|
-//! | `organization o-ID management A { ... }` | `Organization{Id, MasterAccountId}`, root `r-root` |
-//! | `ou NAME { ... }` | an OU `ou-root-NAME` (lowercase letters and digits of the name) |
+//! | `organization [o-ID] [r-ID] management A { ... }` | `Organization{Id, MasterAccountId}`, its root (`r-root` unless given) |
+//! | `ou NAME [ou-ID] { ... }` | an OU, by default `ou-root-NAME` (lowercase letters and digits of the name) |
 //! | `account ID ["name"];` | the account's parent is the enclosing OU or the root |
-//! | `scp NAME BODY`, `scp BODY` | an SCP `p-NAME` attached here (unnamed: the file's name for `file(...)`, else `OU-scp-N`) |
+//! | `scp NAME [p-ID] BODY`, `scp BODY` | an SCP `p-NAME` attached here (unnamed: the file's name for `file(...)`, else `OU-scp-N`) |
 //! | `scp NAME;` | the SCP declared elsewhere in the block, attached here too |
 //! | `rcp ...` | the same for RCPs (`to *` may be left out of their statements) |
 //! | any SCP declared | SCPs enabled; `FullAWSAccess` attached to the root, every OU and every account, as AWS does |
@@ -20,6 +20,7 @@ use super::desugar::Desugarer;
 use super::document::{Spans, Written};
 use super::names::{did_you_mean, is_account_id};
 use super::statement::Scope;
+use crate::model::organizations::FULL_AWS_ACCESS_ID;
 use crate::model::{OrgPolicy, OrgUnit, Organization};
 use crate::policy::PolicyKind;
 use serde_json::json;
@@ -49,15 +50,36 @@ struct Build {
 impl Desugarer<'_> {
     /// The organisation of an `organization` block.
     pub fn organization(&mut self, o: &ast::Organization) -> Organization {
-        let id = match &o.id {
-            Some(id) => {
-                if !id.text.starts_with("o-") {
-                    self.warn("bad-organization-id", id.span.clone(), format!("`{}` does not look like an organisation ID (`o-` and 10 to 32 letters or digits)", id.text));
-                }
-                id.text.clone()
+        let mut id = None;
+        let mut root = None;
+        for word in &o.ids {
+            let slot = if word.text.starts_with("o-") {
+                &mut id
+            } else if word.text.starts_with("r-") {
+                &mut root
+            } else {
+                self.error(
+                    "bad-organization-id",
+                    word.span.clone(),
+                    format!(
+                        "`{}` is neither an organisation ID (`o-...`) nor a root ID (`r-...`)",
+                        word.text
+                    ),
+                );
+                continue;
+            };
+            if slot.is_some() {
+                self.error(
+                    "repeated-clause",
+                    word.span.clone(),
+                    "the ID is given twice",
+                );
+                continue;
             }
-            None => DEFAULT_ORG_ID.to_string(),
-        };
+            *slot = Some(word.text.clone());
+        }
+        let id = id.unwrap_or_else(|| DEFAULT_ORG_ID.to_string());
+        let root = root.unwrap_or_else(|| ROOT_ID.to_string());
         if !is_account_id(&o.management.text) {
             self.error(
                 "bad-account",
@@ -67,15 +89,15 @@ impl Desugarer<'_> {
         }
         let mut build = Build::default();
         build.units.push(OrgUnit {
-            id: ROOT_ID.into(),
+            id: root.clone(),
             name: "Root".into(),
             parent: None,
         });
-        self.org_items(&o.items, ROOT_ID, "root", false, &mut build);
+        self.org_items(&o.items, &root, "root", false, &mut build);
         self.attach_pending(&mut build);
         let management = o.management.text.clone();
         if !build.accounts.iter().any(|(a, _)| *a == management) {
-            build.accounts.push((management.clone(), ROOT_ID.into()));
+            build.accounts.push((management.clone(), root.clone()));
         }
         let mut scps = Vec::new();
         let mut rcps = Vec::new();
@@ -127,7 +149,26 @@ impl Desugarer<'_> {
                         self.error("not-allowed", u.span.clone(), "an account holds no OUs");
                         continue;
                     }
-                    let id = unit_id(&u.name.text, &build.units);
+                    let id = match &u.id {
+                        Some(id) if !id.text.starts_with("ou-") => {
+                            self.error(
+                                "bad-id",
+                                id.span.clone(),
+                                format!("`{}` is not an OU ID (`ou-...`)", id.text),
+                            );
+                            unit_id(&u.name.text, &build.units)
+                        }
+                        Some(id) if build.units.iter().any(|x| x.id == id.text) => {
+                            self.error(
+                                "duplicate-name",
+                                id.span.clone(),
+                                format!("another OU has the ID {}", id.text),
+                            );
+                            unit_id(&u.name.text, &build.units)
+                        }
+                        Some(id) => id.text.clone(),
+                        None => unit_id(&u.name.text, &build.units),
+                    };
                     build.units.push(OrgUnit {
                         id: id.clone(),
                         name: u.name.text.clone(),
@@ -251,7 +292,26 @@ impl Desugarer<'_> {
             .iter()
             .map(|(_, _, p)| p.id.as_str())
             .collect();
-        let id = policy_id(&name.text, &taken);
+        let id = match &p.id {
+            Some(id) if !id.text.starts_with("p-") => {
+                self.error(
+                    "bad-id",
+                    id.span.clone(),
+                    format!("`{}` is not a policy ID (`p-...`)", id.text),
+                );
+                policy_id(&name.text, &taken)
+            }
+            Some(id) if taken.contains(&id.text.as_str()) || id.text == FULL_AWS_ACCESS_ID => {
+                self.error(
+                    "duplicate-name",
+                    id.span.clone(),
+                    format!("another policy has the ID {}", id.text),
+                );
+                policy_id(&name.text, &taken)
+            }
+            Some(id) => id.text.clone(),
+            None => policy_id(&name.text, &taken),
+        };
         build.declared.push((
             p.kind,
             name.clone(),
@@ -326,7 +386,7 @@ impl Desugarer<'_> {
             .filter(|t| !build.detached.iter().any(|(d, _)| d == t))
             .collect();
         Some(OrgPolicy {
-            id: "p-FullAWSAccess".into(),
+            id: FULL_AWS_ACCESS_ID.into(),
             name: "FullAWSAccess".into(),
             document,
             targets,
@@ -341,31 +401,40 @@ fn kind_word(kind: OrgPolicyKind) -> &'static str {
     }
 }
 
-/// `ou-root-NAME` (lowercase letters and digits of the name), made unique.
-fn unit_id(name: &str, units: &[OrgUnit]) -> String {
+/// `ou-root-NAME` (lowercase letters and digits of the name): the ID an OU gets by default.
+pub(super) fn default_unit_id(name: &str) -> String {
     let slug: String = name
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    let slug = if slug.is_empty() {
-        "unit".to_string()
+    if slug.is_empty() {
+        "ou-root-unit".to_string()
     } else {
-        slug
-    };
-    unique(&format!("ou-root-{slug}"), |id| {
-        units.iter().any(|u| u.id == id)
-    })
+        format!("ou-root-{slug}")
+    }
 }
 
-/// `p-NAME` (letters, digits and `_`), made unique.
-fn policy_id(name: &str, taken: &[&str]) -> String {
+/// `p-NAME` (letters, digits and `_`): the ID a policy gets by default.
+pub(super) fn default_policy_id(name: &str) -> String {
     let slug: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    unique(&format!("p-{slug}"), |id| {
-        id == "p-FullAWSAccess" || taken.contains(&id)
+    format!("p-{slug}")
+}
+
+/// The default ID of an OU, made unique.
+fn unit_id(name: &str, units: &[OrgUnit]) -> String {
+    unique(&default_unit_id(name), |id| {
+        units.iter().any(|u| u.id == id)
+    })
+}
+
+/// The default ID of a policy, made unique.
+fn policy_id(name: &str, taken: &[&str]) -> String {
+    unique(&default_policy_id(name), |id| {
+        id == FULL_AWS_ACCESS_ID || taken.contains(&id)
     })
 }
 

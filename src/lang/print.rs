@@ -268,13 +268,18 @@ impl<'w> Printer<'w> {
     /// The `organization` block.
     pub fn organization(&self, org: &Organization) -> String {
         let mut out = String::new();
+        let root = org.units.iter().find(|u| u.parent.is_none());
+        let root_id = root
+            .map(|r| r.id.as_str())
+            .filter(|id| *id != super::org::ROOT_ID)
+            .map(|id| format!(" {}", word(id)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "organization {} management {} {{",
+            "organization {}{root_id} management {} {{",
             word(&org.id),
             word(&org.management_account)
         );
-        let root = org.units.iter().find(|u| u.parent.is_none());
         let mut declared: Vec<String> = Vec::new();
         if let Some(root) = root {
             self.org_node(&mut out, org, &root.id, 1, &mut declared);
@@ -322,12 +327,22 @@ impl<'w> Printer<'w> {
                         PolicyKind::Rcp
                     };
                     let body = self.body(&p.document, k, None, depth);
-                    let _ = writeln!(out, "{pad}{kind} {}{body}", word(&p.name));
+                    let id = if p.id == super::org::default_policy_id(&p.name) {
+                        String::new()
+                    } else {
+                        format!(" {}", word(&p.id))
+                    };
+                    let _ = writeln!(out, "{pad}{kind} {}{id}{body}", word(&p.name));
                 }
             }
         }
         for u in org.units.iter().filter(|u| u.parent.as_deref() == Some(id)) {
-            let _ = writeln!(out, "{pad}ou {} {{", word(&u.name));
+            let id = if u.id == super::org::default_unit_id(&u.name) {
+                String::new()
+            } else {
+                format!(" {}", word(&u.id))
+            };
+            let _ = writeln!(out, "{pad}ou {}{id} {{", word(&u.name));
             self.org_node(out, org, &u.id, depth + 1, declared);
             let _ = writeln!(out, "{pad}}}");
         }

@@ -15,6 +15,7 @@ fn load(text: &str) -> World {
     let mut world = World::default();
     super::load("test.iam", text.into(), &mut world);
     crate::model::authdetails::resolve(&mut world);
+    crate::model::organizations::resolve(&mut world);
     world
 }
 
@@ -261,7 +262,7 @@ fn grammar_organizations_nest() {
     let [Item::Organization(o)] = file.items.as_slice() else {
         panic!()
     };
-    assert_eq!(o.id.as_ref().unwrap().text, "o-abcdefghij");
+    assert_eq!(o.ids[0].text, "o-abcdefghij");
     assert!(
         matches!(&o.items[0], OrgItem::Policy(p) if p.kind == OrgPolicyKind::Scp && p.body.is_some())
     );
@@ -1113,10 +1114,11 @@ fn load_json(files: &[String]) -> World {
         crate::model::load_text(&format!("f{i}.json"), text.as_str().into(), &mut world).unwrap();
     }
     crate::model::authdetails::resolve(&mut world);
+    crate::model::organizations::resolve(&mut world);
     world
 }
 
-/// The account and resource-policy JSON of a world, as `fmt --out` writes it.
+/// The account, resource-policy and organisation JSON of a world, as `fmt --out` writes it.
 fn to_json_files(world: &World) -> Vec<String> {
     let exporter = Exporter::new(world);
     let mut files: Vec<String> = world
@@ -1127,6 +1129,8 @@ fn to_json_files(world: &World) -> Vec<String> {
     files.extend(
         exporter
             .resource_policies()
+            .into_iter()
+            .chain(exporter.organization())
             .map(|v| crate::model::export::to_pretty(&v)),
     );
     files
@@ -1136,19 +1140,15 @@ fn to_json_files(world: &World) -> Vec<String> {
 fn text_to_json_and_back_gives_the_same_model() {
     let text = include_str!("../../examples/org.iam");
     let world = load_ok(text);
-    let mut accounts_only = world.clone();
-    accounts_only.organization = None;
     let again = load_json(&to_json_files(&world));
     assert_eq!(errors(&again), Vec::<String>::new());
-    assert_same(&essence(&again), &essence(&accounts_only), "");
+    assert_same(&essence(&again), &essence(&world), "");
 }
 
 #[test]
 fn json_to_text_and_back_gives_the_same_model() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/org");
-    let mut world = crate::model::load_paths(&[dir.into()]).unwrap();
-    // The text cannot give OUs and policies their IDs yet.
-    world.organization = None;
+    let world = crate::model::load_paths(&[dir.into()]).unwrap();
     let text = super::to_text(&world);
     let again = load(&text);
     assert_eq!(errors(&again), errors(&world), "{text}");
@@ -1186,15 +1186,35 @@ fn the_text_form_of_statements_desugars_to_the_same_json() {
 }
 
 #[test]
-fn the_text_example_describes_the_accounts_of_the_json_example() {
-    let mut text = load_ok(include_str!("../../examples/org.iam"));
-    text.organization = None;
+fn the_text_example_describes_the_json_example() {
+    let text = load_ok(include_str!("../../examples/org.iam"));
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/org");
-    let mut json = crate::model::load_paths(&[dir.into()]).unwrap();
-    json.organization = None;
+    let json = crate::model::load_paths(&[dir.into()]).unwrap();
     let mut left = essence(&text);
     let mut right = essence(&json);
     left.sort();
     right.sort();
     assert_same(&left, &right, "examples/org.iam and examples/org/*.json");
+}
+
+#[test]
+fn organization_ids_may_be_given() {
+    let world = load_ok(
+        "organization o-exmpl12345 r-ex12 management 111111111111 {
+            ou prod ou-ex12-prod0001 { scp guard p-guard0001 { deny * on *; } }
+        }",
+    );
+    let org = world.organization.as_ref().unwrap();
+    assert_eq!(org.id, "o-exmpl12345");
+    assert_eq!(org.units[0].id, "r-ex12");
+    assert_eq!(org.units[1].id, "ou-ex12-prod0001");
+    assert_eq!(org.units[1].parent.as_deref(), Some("r-ex12"));
+    assert_eq!(org.scps[1].id, "p-guard0001");
+    let (e, _, _) = one_error("organization x management 111111111111 { }");
+    assert_eq!(
+        e,
+        "bad-organization-id: `x` is neither an organisation ID (`o-...`) nor a root ID (`r-...`)"
+    );
+    let (e, _, _) = one_error("organization management 111111111111 { ou a b { } }");
+    assert_eq!(e, "bad-id: `b` is not an OU ID (`ou-...`)");
 }

@@ -1,8 +1,8 @@
 //! The model as JSON again: each account as `get-account-authorization-details` output, the
-//! resource policies as a resource-policy file, the organisation in the shape of the AWS
-//! Organizations outputs. `iamlog fmt --to json` prints these; loading the account and
-//! resource-policy JSON gives the same model back (what the JSON cannot hold: account names
-//! and credential state, which come from elsewhere in AWS).
+//! resource policies as a resource-policy file, the organisation as the organisation file of
+//! AWS Organizations outputs. `iamlog fmt --to json` prints these; loading them gives the same
+//! model back (what the JSON cannot hold: credential state, which comes from the credential
+//! report).
 //!
 //! Documents are printed as the JSON they were read from (decoded), so nothing is normalised
 //! away: for the text language that is the JSON its constructs mean.
@@ -226,59 +226,75 @@ impl<'w> Exporter<'w> {
         Some(json!({ "ResourcePolicies": items }))
     }
 
-    /// The organisation in the shape of the AWS Organizations outputs, combined:
-    /// `Organization` (describe-organization), `Roots` (list-roots), `OrganizationalUnits` and
-    /// `Accounts` with their `ParentId` (list-parents), and `ControlPolicies`, each with its
-    /// `PolicySummary`, decoded `Content` (describe-policy) and `Targets`
-    /// (list-targets-for-policy).
+    /// The organisation as the organisation file iamlog reads (see
+    /// [`super::organizations`]): the outputs of `describe-organization`, `list-roots`,
+    /// `list-organizational-units-for-parent` and `list-accounts-for-parent` for every parent,
+    /// and `describe-policy` with `list-targets-for-policy` for every SCP and RCP, with
+    /// decoded `Content`.
     pub fn organization(&self) -> Option<Value> {
         let org = self.world.organization.as_ref()?;
         Some(self.organization_json(org))
     }
 
     fn organization_json(&self, org: &Organization) -> Value {
-        let status = |on: bool| if on { "ENABLED" } else { "DISABLED" };
+        let mut types = Vec::new();
+        if org.scps_enabled {
+            types.push(json!({"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}));
+        }
+        if org.rcps_enabled {
+            types.push(json!({"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"}));
+        }
         let roots: Vec<Value> = org
             .units
             .iter()
             .filter(|u| u.parent.is_none())
-            .map(|u| {
-                json!({
-                    "Id": u.id,
-                    "Name": u.name,
-                    "PolicyTypes": [
-                        {"Type": "SERVICE_CONTROL_POLICY", "Status": status(org.scps_enabled)},
-                        {"Type": "RESOURCE_CONTROL_POLICY", "Status": status(org.rcps_enabled)},
-                    ],
-                })
-            })
+            .map(|u| json!({"Id": u.id, "Name": u.name, "PolicyTypes": types}))
             .collect();
-        let units: Vec<Value> = org
+        let units_of: Vec<Value> = org
             .units
             .iter()
-            .filter_map(|u| {
-                let parent = u.parent.as_ref()?;
-                Some(json!({"Id": u.id, "Name": u.name, "ParentId": parent}))
+            .map(|parent| {
+                let children: Vec<Value> = org
+                    .units
+                    .iter()
+                    .filter(|u| u.parent.as_deref() == Some(parent.id.as_str()))
+                    .map(|u| json!({"Id": u.id, "Name": u.name}))
+                    .collect();
+                json!({"ParentId": parent.id, "OrganizationalUnits": children})
             })
             .collect();
-        let mut accounts: Vec<(&String, &String)> = org.account_parents.iter().collect();
-        accounts.sort();
-        let accounts: Vec<Value> = accounts
-            .into_iter()
-            .map(|(id, parent)| {
-                let mut o = Map::new();
-                o.insert("Id".into(), json!(id));
-                if let Some(name) = self.world.account(id).and_then(|a| a.name.as_ref()) {
-                    o.insert("Name".into(), json!(name));
-                }
-                o.insert("ParentId".into(), json!(parent));
-                Value::Object(o)
-            })
-            .collect();
+        let accounts_of: Vec<Value> =
+            org.units
+                .iter()
+                .map(|parent| {
+                    let mut ids: Vec<&String> = org
+                        .account_parents
+                        .iter()
+                        .filter(|(_, p)| **p == parent.id)
+                        .map(|(a, _)| a)
+                        .collect();
+                    ids.sort();
+                    let accounts: Vec<Value> =
+                        ids.into_iter()
+                            .map(|id| {
+                                let mut o = Map::new();
+                                o.insert("Id".into(), json!(id));
+                                let name = org.account_names.get(id).or_else(|| {
+                                    self.world.account(id).and_then(|a| a.name.as_ref())
+                                });
+                                if let Some(name) = name {
+                                    o.insert("Name".into(), json!(name));
+                                }
+                                Value::Object(o)
+                            })
+                            .collect();
+                    json!({"ParentId": parent.id, "Accounts": accounts})
+                })
+                .collect();
         let target_type = |id: &str| {
-            if id.starts_with("r-") {
+            if org.units.iter().any(|u| u.id == id && u.parent.is_none()) {
                 "ROOT"
-            } else if id.starts_with("ou-") {
+            } else if org.units.iter().any(|u| u.id == id) {
                 "ORGANIZATIONAL_UNIT"
             } else {
                 "ACCOUNT"
@@ -296,24 +312,30 @@ impl<'w> Exporter<'w> {
                 .iter()
                 .map(|t| json!({"TargetId": t, "Type": target_type(t)}))
                 .collect();
+            let aws_managed = p.id == super::organizations::FULL_AWS_ACCESS_ID
+                || p.id == super::organizations::RCP_FULL_AWS_ACCESS_ID;
             json!({
-                "PolicySummary": {
-                    "Id": p.id,
-                    "Name": p.name,
-                    "Type": kind,
-                    "AwsManaged": p.id == "p-FullAWSAccess",
+                "Policy": {
+                    "PolicySummary": {
+                        "Id": p.id,
+                        "Name": p.name,
+                        "Type": kind,
+                        "AwsManaged": aws_managed,
+                    },
+                    "Content": self.document_or_null(&p.document),
                 },
-                "Content": self.document_or_null(&p.document),
                 "Targets": targets,
             })
         })
         .collect();
         json!({
-            "Organization": {"Id": org.id, "MasterAccountId": org.management_account},
-            "Roots": roots,
-            "OrganizationalUnits": units,
-            "Accounts": accounts,
-            "ControlPolicies": policies,
+            "DescribeOrganization": {
+                "Organization": {"Id": org.id, "MasterAccountId": org.management_account},
+            },
+            "ListRoots": {"Roots": roots},
+            "ListOrganizationalUnitsForParent": units_of,
+            "ListAccountsForParent": accounts_of,
+            "DescribePolicy": policies,
         })
     }
 }
@@ -375,11 +397,16 @@ const KEY_ORDER: &[&str] = &[
     "RoleDetailList",
     "Policies",
     "ResourcePolicies",
+    "DescribeOrganization",
+    "ListRoots",
+    "ListOrganizationalUnitsForParent",
+    "ListAccountsForParent",
+    "DescribePolicy",
+    "ParentId",
     "Organization",
     "Roots",
     "OrganizationalUnits",
     "Accounts",
-    "ControlPolicies",
     "PolicySummary",
     "Path",
     "UserName",
@@ -395,7 +422,6 @@ const KEY_ORDER: &[&str] = &[
     "Arn",
     "Account",
     "MasterAccountId",
-    "ParentId",
     "PolicyTypes",
     "Status",
     "AwsManaged",
