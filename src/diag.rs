@@ -127,19 +127,14 @@ impl fmt::Display for Located {
         let d = &self.diagnostic;
         write!(
             f,
-            "{}:{}:{}: {} [{}] {} (at {})",
-            self.file,
-            self.line,
-            self.column,
-            d.severity,
-            d.code,
-            d.message,
-            if d.pointer.is_empty() {
-                "/"
-            } else {
-                &d.pointer
-            }
-        )
+            "{}:{}:{}: {} [{}] {}",
+            self.file, self.line, self.column, d.severity, d.code, d.message,
+        )?;
+        // Text-language diagnostics are placed by line and column alone.
+        if !d.pointer.is_empty() {
+            write!(f, " (at {})", d.pointer)?;
+        }
+        Ok(())
     }
 }
 

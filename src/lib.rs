@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod diag;
 pub mod json;
+pub mod lang;
 pub mod lint;
 pub mod managed;
 pub mod model;

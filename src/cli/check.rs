@@ -206,12 +206,18 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         )));
     }
     let decision = decide(&request, &set);
-    let locate = |source: Source, policy: usize| {
+    let locate = |source: Source, policy: usize, pointer: &str| {
         let file = index
             .iter()
             .find(|(s, p, _)| *s == source && *p == policy)
-            .map(|(_, _, f)| &files[*f]);
-        file.map(|f| (f.file.clone(), f.text.clone(), String::new()))
+            .map(|(_, _, f)| &files[*f])?;
+        let loc = crate::json::locate(&file.text, pointer);
+        Some((
+            file.file.clone(),
+            pointer.to_string(),
+            loc.map_or(1, |l| l.line),
+            loc.map_or(1, |l| l.column),
+        ))
     };
     let answer = answer(&decision, &request.context, &locate, Vec::new());
     print_answer(&answer, args.format);
@@ -302,9 +308,9 @@ pub fn principal_keys(caller: &Caller) -> Vec<(&'static str, String)> {
     keys
 }
 
-/// Where a deciding statement's document is: file name, file text, and the pointer of the
-/// document inside the file.
-type Locator<'a> = dyn Fn(Source, usize) -> Option<(String, Arc<str>, String)> + 'a;
+/// Where a deciding statement is, given its document (source and index) and its pointer in
+/// the document: file name, pointer in the file, line and column.
+type Locator<'a> = dyn Fn(Source, usize, &str) -> Option<(String, String, usize, usize)> + 'a;
 
 fn answer(
     decision: &Decision,
@@ -316,19 +322,8 @@ fn answer(
         .statements
         .iter()
         .map(|s| {
-            let (file, pointer, line, column) = match locate(s.source, s.policy) {
-                Some((name, text, prefix)) => {
-                    let pointer = format!("{prefix}{}", s.pointer);
-                    let loc = crate::json::locate(&text, &pointer);
-                    (
-                        name,
-                        pointer,
-                        loc.map_or(1, |l| l.line),
-                        loc.map_or(1, |l| l.column),
-                    )
-                }
-                None => ("<built-in>".to_string(), s.pointer.clone(), 1, 1),
-            };
+            let (file, pointer, line, column) = locate(s.source, s.policy, &s.pointer)
+                .unwrap_or_else(|| ("<built-in>".to_string(), s.pointer.clone(), 1, 1));
             JsonStatement {
                 source: s.source,
                 file,
@@ -432,20 +427,17 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
             Source::Session | Source::Endpoint => None,
         }
     };
-    let locate = |source: Source, policy: usize| {
+    let locate = |source: Source, policy: usize, pointer: &str| {
         let d = document(source, policy)?;
-        match d.origin.file {
-            Some(f) => {
-                let file = &world.sources[f];
-                Some((
-                    file.name.clone(),
-                    file.text.clone(),
-                    d.origin.pointer.clone(),
-                ))
+        match d.origin.place(&world.sources, pointer) {
+            Some(place) => {
+                let file = &world.sources[place.file];
+                let (line, column) = crate::json::line_column(&file.text, place.span.start);
+                Some((file.name.clone(), place.pointer, line, column))
             }
             // A bundled document: its ARN stands for the file.
             None if !d.origin.pointer.is_empty() => {
-                Some((d.origin.pointer.clone(), Arc::from(""), String::new()))
+                Some((d.origin.pointer.clone(), pointer.to_string(), 1, 1))
             }
             None => None,
         }

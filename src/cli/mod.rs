@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a `--fail-on` condition held, 2 bad input or usage.
 
 mod check;
+mod fmt;
 mod lint;
 mod ls;
 mod render;
@@ -39,6 +40,8 @@ enum Command {
     Check(Box<check::Args>),
     /// List the users, groups, roles or policies of the input.
     Ls(ls::Args),
+    /// Print the input as get-account-authorization-details JSON or as `.iam` text.
+    Fmt(fmt::Args),
 }
 
 /// A failure that ends the command with exit code 2.
@@ -64,6 +67,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Check(args) => check::run(*args),
         Command::Ls(args) => ls::run(args),
+        Command::Fmt(args) => fmt::run(args),
     };
     match result {
         Ok(code) => code,

@@ -36,15 +36,11 @@ impl miette::Diagnostic for Report {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let d = &self.located;
-        let pointer = if d.diagnostic.pointer.is_empty() {
-            "/"
-        } else {
-            &d.diagnostic.pointer
-        };
+        // The JSON pointer names the element; text-language diagnostics have none.
+        let label = (!d.diagnostic.pointer.is_empty()).then(|| d.diagnostic.pointer.clone());
         let span = SourceSpan::new(d.offset.into(), d.len);
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(pointer.to_string()),
-            span,
+            label, span,
         ))))
     }
 }
@@ -56,6 +52,28 @@ pub fn text(located: &Located, source: &Arc<str>) -> String {
         source: NamedSource::new(&located.file, source.clone()),
     });
     let mut out = format!("{report:?}");
+    out.push_str(&format!(
+        "  at {}:{}:{}\n",
+        located.file, located.line, located.column
+    ));
+    out
+}
+
+/// Like [`text`], but drawn the same way wherever it runs (Unicode, no colour, 100 columns):
+/// for snapshot tests.
+#[cfg(test)]
+pub fn plain_text(located: &Located, source: &Arc<str>) -> String {
+    let report = Report {
+        located: located.clone(),
+        source: NamedSource::new(&located.file, source.clone()),
+    };
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
+    let mut out = String::new();
+    handler
+        .render_report(&mut out, &report)
+        .expect("reports render into a string");
     out.push_str(&format!(
         "  at {}:{}:{}\n",
         located.file, located.line, located.column

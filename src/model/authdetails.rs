@@ -105,10 +105,7 @@ impl Reader {
     }
 
     fn origin(&self, at: &str) -> Origin {
-        Origin {
-            file: Some(self.file),
-            pointer: at.to_string(),
-        }
+        Origin::json(self.file, at)
     }
 
     fn account(&mut self, arn: &str) -> &mut Account {
@@ -718,7 +715,9 @@ pub fn resolve(world: &mut World) {
                     .map(|p| (p.clone(), u.arn.clone(), u.origin.clone())),
             );
             for g in &u.groups {
-                if !group_names.contains(g.as_str()) {
+                // Text-language users name groups of their own file, checked there (lang).
+                let checked = u.origin.text.is_some();
+                if !checked && !group_names.contains(g.as_str()) {
                     let d = Diagnostic::warning("missing-group", "/GroupList", format!("user {} is in group \"{g}\", which is not in the input: its policies are unknown", u.arn));
                     missing.push((d, u.origin.clone()));
                 }
@@ -746,6 +745,7 @@ pub fn resolve(world: &mut World) {
             }
             match bundled.get(&arn) {
                 Some(p) => added.push(bundled_policy(&arn, p)),
+                None if checked_by_text(&origin, &arn, &account.id) => {}
                 None => {
                     let d = Diagnostic::error("missing-policy", "", format!("{by} uses {arn}, which is neither in the input nor a known AWS managed policy: its permissions are unknown"));
                     missing.push((d, origin));
@@ -755,15 +755,17 @@ pub fn resolve(world: &mut World) {
         world.accounts[a].policies.extend(added);
     }
     for (d, origin) in missing {
-        let located = match origin.file {
-            Some(f) => {
-                let source = &world.sources[f];
-                d.under(&origin.pointer).locate(&source.name, &source.text)
-            }
-            None => d.locate("<built-in>", ""),
-        };
+        let located = origin.locate(d, &world.sources);
         world.diagnostics.push(located);
     }
+}
+
+/// True if the text language has already checked this reference when it desugared the entity
+/// (AWS managed policies and policies of the entity's own account, which must be declared in
+/// the same file); it reported a missing one at the reference itself.
+fn checked_by_text(origin: &Origin, arn: &str, account: &str) -> bool {
+    origin.text.is_some()
+        && Arn::parse(arn).is_some_and(|a| a.account == "aws" || a.account == account)
 }
 
 /// A bundled AWS managed policy as a model policy.
@@ -772,10 +774,7 @@ fn bundled_policy(arn: &str, p: &crate::managed::AwsManagedPolicy) -> ManagedPol
         .policy
         .expect("bundled AWS managed policies are valid");
     // Built-in documents are named by their ARN where a file name would be.
-    let builtin = Origin {
-        file: None,
-        pointer: arn.to_string(),
-    };
+    let builtin = Origin::builtin(arn);
     ManagedPolicy {
         arn: arn.to_string(),
         name: p.name.to_string(),

@@ -256,10 +256,7 @@ impl Organization {
                 if rcp && !attached.iter().any(|p| p.id == RCP_FULL_AWS_ACCESS_ID) {
                     level.push(Document {
                         policy: std::sync::Arc::new(crate::simulate::rcp_full_aws_access()),
-                        origin: super::Origin {
-                            file: None,
-                            pointer: String::new(),
-                        },
+                        origin: super::Origin::builtin(""),
                     });
                 }
                 level

@@ -65,8 +65,13 @@ pub fn load_paths_with(
     Ok(world)
 }
 
-/// Loads one JSON source from its text.
+/// Loads one source from its text: a `.iam` file in the text language (by its name), else
+/// JSON recognised by its content.
 pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), LoadError> {
+    if name.ends_with(".iam") {
+        crate::lang::load(name, text, world);
+        return Ok(());
+    }
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         LoadError(format!(
             "{name}:{}:{}: invalid JSON: {e}",

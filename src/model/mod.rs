@@ -6,6 +6,7 @@
 
 pub mod authdetails;
 mod context;
+pub mod export;
 mod load;
 pub mod organizations;
 pub mod resources;
@@ -15,9 +16,10 @@ pub use authdetails::resolve;
 pub use context::PrincipalView;
 pub use load::{load_paths, load_paths_with, load_text, LoadError, Progress};
 
-use crate::diag::Located;
+use crate::diag::{Diagnostic, Located};
 use crate::policy::Policy;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// A source file, kept so answers can point back into it.
@@ -29,14 +31,123 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
-/// Where a policy document came from: a file and the JSON pointer of the document in it.
+/// Where a policy document or an entity came from: a file and the JSON pointer of the document
+/// in it, or for the text language, the construct's span.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Origin {
     /// Index into [`World::sources`]; `None` for built-in documents (bundled AWS managed
     /// policies, `FullAWSAccess`).
     pub file: Option<usize>,
-    /// JSON pointer of the document (for URL-encoded documents, of the string).
+    /// JSON pointer of the document (for URL-encoded documents, of the string). Empty for
+    /// constructs of the text language, which are located by [`Origin::text`].
     pub pointer: String,
+    /// For constructs of a text-language (`.iam`) file: where they are, and for documents the
+    /// IAM JSON they mean. `None` for JSON sources and built-in documents.
+    pub text: Option<Arc<TextOrigin>>,
+}
+
+/// Where a construct of a text-language file is, and what a document written there means.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TextOrigin {
+    /// Byte range of the construct in the file (a `user` block, a `policy` block, a role's
+    /// `trust` lines, ...).
+    pub span: Range<usize>,
+    /// For documents: the byte range each statement of the JSON was written as, by its index
+    /// in `Statement`. Empty for entities.
+    pub statements: Vec<Range<usize>>,
+    /// For documents: the IAM JSON the construct desugars to (what `iamlog fmt --to json`
+    /// prints). `None` for entities.
+    pub json: Option<serde_json::Value>,
+}
+
+/// A place in a source file, for pointing at an element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// Index into [`World::sources`].
+    pub file: usize,
+    /// Byte range of the element.
+    pub span: Range<usize>,
+    /// The JSON pointer of the element in its file (or, for the text language, in the JSON
+    /// the construct means).
+    pub pointer: String,
+}
+
+impl Origin {
+    /// A document or entity at `pointer` in the JSON file `file`.
+    pub fn json(file: usize, pointer: impl Into<String>) -> Origin {
+        Origin {
+            file: Some(file),
+            pointer: pointer.into(),
+            text: None,
+        }
+    }
+
+    /// A built-in document, named by `name` (an ARN) where a pointer would be.
+    pub fn builtin(name: impl Into<String>) -> Origin {
+        Origin {
+            file: None,
+            pointer: name.into(),
+            text: None,
+        }
+    }
+
+    /// Where `inner` (a JSON pointer inside this origin's document, such as `/Statement/2`, or
+    /// empty for the document itself) is in the sources. `None` for built-in documents.
+    ///
+    /// For JSON sources this is the pointer resolved in the file's text; for the text language,
+    /// the span of the statement the pointer is in, else of the whole construct.
+    pub fn place(&self, sources: &[SourceFile], inner: &str) -> Option<Place> {
+        let file = self.file?;
+        let pointer = format!("{}{inner}", self.pointer);
+        let span = match &self.text {
+            Some(text) => statement_index(inner)
+                .and_then(|i| text.statements.get(i))
+                .unwrap_or(&text.span)
+                .clone(),
+            None => {
+                let source = sources.get(file)?;
+                crate::json::locate(&source.text, &pointer)
+                    .map_or(0..0, |l| l.offset..l.offset + l.len)
+            }
+        };
+        Some(Place {
+            file,
+            span,
+            pointer,
+        })
+    }
+
+    /// Attaches the file, line and column to a diagnostic about this origin (its pointer is
+    /// read inside the origin's document). Built-in origins are located at `<built-in>`.
+    pub fn locate(&self, diagnostic: Diagnostic, sources: &[SourceFile]) -> Located {
+        let Some(place) = self.place(sources, &diagnostic.pointer) else {
+            return diagnostic.locate("<built-in>", "");
+        };
+        let source = &sources[place.file];
+        let (line, column) = crate::json::line_column(&source.text, place.span.start);
+        Located {
+            file: source.name.clone(),
+            line,
+            column,
+            offset: place.span.start,
+            len: place.span.len(),
+            diagnostic: Diagnostic {
+                pointer: place.pointer,
+                ..diagnostic
+            },
+        }
+    }
+}
+
+/// `2` for `/Statement/2/Action`; `0` for `/Statement` (a single statement object).
+fn statement_index(pointer: &str) -> Option<usize> {
+    let rest = pointer.strip_prefix("/Statement")?;
+    if rest.is_empty() {
+        return Some(0);
+    }
+    let rest = rest.strip_prefix('/')?;
+    let digits = rest.split('/').next()?;
+    digits.parse().ok()
 }
 
 /// A policy document with its origin.
@@ -92,10 +203,7 @@ pub(crate) fn read_document(
     }
     Some(Document {
         policy: Arc::new(policy),
-        origin: Origin {
-            file: Some(file),
-            pointer: at.to_string(),
-        },
+        origin: Origin::json(file, at),
     })
 }
 
@@ -472,7 +580,7 @@ fn for_each_document(account: &mut Account, f: &dyn Fn(&mut Document)) {
 }
 
 /// Merges the pages of one account: entities are added unless already present by ARN.
-fn merge_account(into: &mut Account, from: Account) {
+pub(crate) fn merge_account(into: &mut Account, from: Account) {
     fn add<T>(into: &mut Vec<T>, from: Vec<T>, arn: impl Fn(&T) -> &str) {
         if into.is_empty() {
             *into = from;
