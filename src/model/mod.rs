@@ -508,23 +508,23 @@ impl World {
     pub fn merge(&mut self, other: World) {
         let offset = self.sources.len();
         self.sources.extend(other.sources);
-        let shift = |doc: &mut Document| {
-            if let Some(f) = &mut doc.origin.file {
+        let shift = |origin: &mut Origin| {
+            if let Some(f) = &mut origin.file {
                 *f += offset;
             }
         };
         for mut account in other.accounts {
-            for_each_document(&mut account, &shift);
+            for_each_origin(&mut account, &shift);
             let mine = self.account_mut(&account.id.clone());
             merge_account(mine, account);
         }
         for mut rp in other.resource_policies {
-            shift(&mut rp.document);
+            shift(&mut rp.document.origin);
             self.resource_policies.push(rp);
         }
         if let Some(mut org) = other.organization {
             for p in org.scps.iter_mut().chain(org.rcps.iter_mut()) {
-                shift(&mut p.document);
+                shift(&mut p.document.origin);
             }
             if let Some(f) = &mut org.file {
                 *f += offset;
@@ -560,22 +560,26 @@ impl World {
     }
 }
 
-/// Applies `f` to every document of an account.
-fn for_each_document(account: &mut Account, f: &dyn Fn(&mut Document)) {
+/// Applies `f` to the origin of every entity and document of an account.
+fn for_each_origin(account: &mut Account, f: &dyn Fn(&mut Origin)) {
     for u in &mut account.users {
-        u.inline.iter_mut().for_each(|p| f(&mut p.document));
+        f(&mut u.origin);
+        u.inline.iter_mut().for_each(|p| f(&mut p.document.origin));
     }
     for g in &mut account.groups {
-        g.inline.iter_mut().for_each(|p| f(&mut p.document));
+        f(&mut g.origin);
+        g.inline.iter_mut().for_each(|p| f(&mut p.document.origin));
     }
     for r in &mut account.roles {
-        r.inline.iter_mut().for_each(|p| f(&mut p.document));
+        f(&mut r.origin);
+        r.inline.iter_mut().for_each(|p| f(&mut p.document.origin));
         if let Some(t) = &mut r.trust {
-            f(t);
+            f(&mut t.origin);
         }
     }
     for p in &mut account.policies {
-        p.versions.iter_mut().for_each(|v| f(&mut v.document));
+        f(&mut p.origin);
+        p.versions.iter_mut().for_each(|v| f(&mut v.document.origin));
     }
 }
 
