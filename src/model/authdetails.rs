@@ -432,6 +432,36 @@ impl Reader {
         out
     }
 
+    /// Spec §8 quotas: over `hard` is an error (AWS refuses it); over a raisable default
+    /// (`hard` when `raised_max` is given) a warning, and over `raised_max` an error.
+    fn quota(
+        &mut self,
+        at: &str,
+        what: &str,
+        count: usize,
+        hard: usize,
+        raised_max: Option<usize>,
+    ) {
+        match raised_max {
+            Some(max) if count > max => self.error(
+                "quota",
+                at,
+                format!("{count} {what}: AWS allows at most {max}"),
+            ),
+            Some(_) if count > hard => self.warn(
+                "quota",
+                at,
+                format!("{count} {what}: over the default quota of {hard} (raisable)"),
+            ),
+            None if count > hard => self.error(
+                "quota",
+                at,
+                format!("{count} {what}: AWS allows at most {hard}"),
+            ),
+            _ => {}
+        }
+    }
+
     fn user(&mut self, obj: Obj) {
         self.report_unknown(
             &obj,
@@ -467,6 +497,23 @@ impl Reader {
             credentials: Default::default(),
             arn,
         };
+        let at = obj.at.clone();
+        self.quota(&at, "groups of a user", user.groups.len(), 10, None);
+        self.quota(
+            &at,
+            "managed policies attached to a user",
+            user.attached.len(),
+            10,
+            Some(20),
+        );
+        self.quota(&at, "tags of a user", user.tags.len(), 50, None);
+        self.quota(
+            &at,
+            "characters in a user name",
+            user.name.chars().count(),
+            64,
+            None,
+        );
         self.account(&user.arn.clone()).users.push(user);
     }
 
@@ -498,6 +545,21 @@ impl Reader {
             attached: self.attached(&obj),
             arn,
         };
+        let at = obj.at.clone();
+        self.quota(
+            &at,
+            "managed policies attached to a group",
+            group.attached.len(),
+            10,
+            None,
+        );
+        self.quota(
+            &at,
+            "characters in a group name",
+            group.name.chars().count(),
+            128,
+            None,
+        );
         self.account(&group.arn.clone()).groups.push(group);
     }
 
@@ -603,6 +665,22 @@ impl Reader {
             last_used,
             arn,
         };
+        let at = obj.at.clone();
+        self.quota(
+            &at,
+            "managed policies attached to a role",
+            role.attached.len(),
+            10,
+            Some(20),
+        );
+        self.quota(&at, "tags of a role", role.tags.len(), 50, None);
+        self.quota(
+            &at,
+            "characters in a role name",
+            role.name.chars().count(),
+            64,
+            None,
+        );
         let account = self.account(&role.arn.clone());
         for p in profiles {
             if !account.instance_profiles.iter().any(|x| x.arn == p.arn) {
@@ -788,5 +866,59 @@ fn bundled_policy(arn: &str, p: &crate::managed::AwsManagedPolicy) -> ManagedPol
             },
         }],
         origin: builtin,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_json(text: &str) -> World {
+        let mut world = World::default();
+        let value: Value = serde_json::from_str(text).unwrap();
+        load("t.json", text.into(), &value, &mut world);
+        world
+    }
+
+    #[test]
+    fn quotas_of_spec_8_are_checked_where_the_entity_is() {
+        let groups: Vec<String> = (0..11).map(|i| format!("\"g{i}\"")).collect();
+        let attached: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    r#"{{"PolicyName":"p{i}","PolicyArn":"arn:aws:iam::111111111111:policy/p{i}"}}"#
+                )
+            })
+            .collect();
+        let text = format!(
+            r#"{{"UserDetailList":[{{"UserName":"u","Arn":"arn:aws:iam::111111111111:user/u","GroupList":[{}]}}],
+               "RoleDetailList":[{{"RoleName":"r","Arn":"arn:aws:iam::111111111111:role/r","AttachedManagedPolicies":[{}],
+                 "AssumeRolePolicyDocument":{{"Version":"2012-10-17","Statement":[]}}}}]}}"#,
+            groups.join(","),
+            attached.join(",")
+        );
+        let world = load_json(&text);
+        let quota: Vec<_> = world
+            .diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.code == "quota")
+            .collect();
+        assert_eq!(quota.len(), 2, "{quota:?}");
+        assert_eq!(quota[0].diagnostic.severity, crate::diag::Severity::Error);
+        assert_eq!(quota[0].diagnostic.pointer, "/UserDetailList/0");
+        assert_eq!(quota[1].diagnostic.severity, crate::diag::Severity::Warning);
+        assert_eq!(quota[1].diagnostic.pointer, "/RoleDetailList/0");
+    }
+
+    #[test]
+    fn url_encoded_documents_are_decoded_and_plus_stays_literal() {
+        let doc = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Aa+b%2F*%22%7D%5D%7D";
+        let text = format!(
+            r#"{{"UserDetailList":[{{"UserName":"u","Arn":"arn:aws:iam::111111111111:user/u","UserPolicyList":[{{"PolicyName":"p","PolicyDocument":"{doc}"}}]}}]}}"#
+        );
+        let world = load_json(&text);
+        let policy = &world.accounts[0].users[0].inline[0].document.policy;
+        let resource = policy.statements[0].resource.as_ref().unwrap();
+        assert_eq!(resource.items[0].to_string(), "arn:aws:s3:::a+b/*");
     }
 }

@@ -579,7 +579,9 @@ fn for_each_origin(account: &mut Account, f: &dyn Fn(&mut Origin)) {
     }
     for p in &mut account.policies {
         f(&mut p.origin);
-        p.versions.iter_mut().for_each(|v| f(&mut v.document.origin));
+        p.versions
+            .iter_mut()
+            .for_each(|v| f(&mut v.document.origin));
     }
 }
 
