@@ -29,6 +29,12 @@ DEFAULT_CASES = os.path.join(REPO_ROOT, "..", "shared", "conformance", "iam-simu
 DEFAULT_DATA_DIR = os.path.join(REPO_ROOT, "..", "shared", "data")
 
 
+def _unavailable(msg):
+    """The oracle cannot be set up: exit 2, which callers read as 'tool cannot be run'."""
+    print(msg, file=sys.stderr)
+    raise SystemExit(2)
+
+
 def _log(msg):
     print(f"oracle_env: {msg}", file=sys.stderr)
 
@@ -47,7 +53,7 @@ def _npm_ci(path):
     r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=path,
                        stdout=sys.stderr, stderr=sys.stderr)
     if r.returncode != 0:
-        raise SystemExit(f"oracle_env: npm ci failed in {path} (exit {r.returncode})")
+        _unavailable(f"oracle_env: npm ci failed in {path} (exit {r.returncode})")
 
 
 def _fingerprint(src):
@@ -64,7 +70,7 @@ def ready_oracle_dir(oracle_dir=None):
     """Return a directory holding oracle.mjs with its node_modules installed."""
     src = os.path.abspath(oracle_dir or os.environ.get("IAMLOG_ORACLE_DIR") or DEFAULT_ORACLE_DIR)
     if not os.path.isfile(os.path.join(src, "oracle.mjs")):
-        raise SystemExit(f"oracle_env: no oracle.mjs in {src} (use --oracle-dir)")
+        _unavailable(f"oracle_env: no oracle.mjs in {src} (use --oracle-dir)")
     if os.path.isdir(os.path.join(src, "node_modules")):
         return src
     if _writable(src):
