@@ -249,3 +249,20 @@ fn rcps_stop_outsiders_that_resource_policies_admit() {
     );
     assert_eq!(decision(&carol), "Allow");
 }
+
+/// #48: a service-linked role's sessions are exempt from SCPs, though the session ARN does
+/// not carry the role's path: the model supplies it.
+#[test]
+fn service_linked_role_sessions_are_exempt_from_scps() {
+    let context = ["--context", "aws:RequestedRegion=us-east-1"];
+    let resource = format!("arn:aws:ec2:us-east-1:{PROD}:instance/i-0abc");
+    let slr = format!("arn:aws:sts::{PROD}:assumed-role/AWSServiceRoleForECS/ecs-service");
+    assert_eq!(
+        decision(&check(&slr, "ec2:DescribeInstances", &resource, &context)),
+        "Allow"
+    );
+    let bob = format!("arn:aws:iam::{PROD}:user/bob");
+    let a = check(&bob, "ec2:DescribeInstances", &resource, &context);
+    assert_eq!(decision(&a), "ExplicitDeny");
+    assert_eq!(sids(&a), ["DenyOutsideEu"]);
+}

@@ -76,11 +76,8 @@ impl World {
                     ContextValue::Multi(vec![org.path_of(account_id)]),
                 );
             }
-            let applies = !matches!(caller, Caller::Role { arn, .. } if arn.contains(":role/aws-service-role/"));
-            if applies {
-                view.scp_documents = org.chain(account_id, false);
-                view.policies.scps = policies_of(&view.scp_documents);
-            }
+            view.scp_documents = org.chain(account_id, false);
+            view.policies.scps = policies_of(&view.scp_documents);
         }
         let Some(account) = account else {
             view.incomplete.push(format!(
@@ -142,6 +139,12 @@ impl World {
         let mut documents: Vec<Document> = role.inline.iter().map(|p| p.document.clone()).collect();
         documents.extend(self.attached(&role.attached, view));
         self.set_identity(documents, role.boundary.as_deref(), view);
+        // Service-linked roles are exempt from SCPs (spec §5); the model knows the path even
+        // when the caller is a session, whose ARN does not carry it.
+        if role.is_service_linked() {
+            view.scp_documents.clear();
+            view.policies.scps.clear();
+        }
         view.context
             .insert("aws:PrincipalArn", ContextValue::Single(role.arn.clone()));
         for (k, v) in &role.tags {

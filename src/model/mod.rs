@@ -478,7 +478,8 @@ impl World {
         }
     }
 
-    /// A managed policy by ARN: the account's copy, else the bundled AWS managed set.
+    /// A managed policy by ARN, from whichever account holds it (loading adds the bundled AWS
+    /// managed policies that accounts attach but their input does not include).
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
         self.accounts
             .iter()

@@ -391,11 +391,6 @@ impl Policy {
             },
         }
     }
-
-    /// True if policy variables are expanded (Version 2012-10-17).
-    pub fn expands_variables(&self) -> bool {
-        self.version == Some(Version::V2012)
-    }
 }
 
 /// What a statement says about one request, as decided by [`Statement::applies`].

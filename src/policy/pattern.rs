@@ -290,87 +290,83 @@ impl Pattern {
     /// Is there a string both patterns match? Variables of `self` come from `vars`; `other`
     /// must have none (it is a request pattern).
     pub fn intersects(&self, other: &Pattern, case: Case, vars: &dyn Variables) -> bool {
-        let Some(mine) = self.resolve(vars) else {
-            return false;
-        };
-        let (a, b) = (tokens(&mine), tokens(&other.pieces));
-        let mut memo = vec![None; (a.len() + 1) * (b.len() + 1)];
-        intersect_at(&a, &b, 0, 0, case, &mut memo)
+        self.relate(other, Relation::Intersects, case, vars)
     }
 
     /// Does `self` match every string `other` matches? Sound (a `true` is always right) and
     /// complete for the patterns policies use: each `*` of `other` must fall inside a `*` of
     /// `self`.
     pub fn covers(&self, other: &Pattern, case: Case, vars: &dyn Variables) -> bool {
+        self.relate(other, Relation::Covers, case, vars)
+    }
+
+    fn relate(
+        &self,
+        other: &Pattern,
+        relation: Relation,
+        case: Case,
+        vars: &dyn Variables,
+    ) -> bool {
         let Some(mine) = self.resolve(vars) else {
             return false;
         };
         let (a, b) = (tokens(&mine), tokens(&other.pieces));
-        let mut memo = vec![None; (a.len() + 1) * (b.len() + 1)];
-        cover_at(&a, &b, 0, 0, case, &mut memo)
+        let memo = vec![None; (a.len() + 1) * (b.len() + 1)];
+        Walk {
+            a: &a,
+            b: &b,
+            relation,
+            case,
+            memo,
+        }
+        .at(0, 0)
     }
 }
 
-fn intersect_at(
-    a: &[Tok],
-    b: &[Tok],
-    i: usize,
-    j: usize,
-    case: Case,
-    memo: &mut [Option<bool>],
-) -> bool {
-    let slot = i * (b.len() + 1) + j;
-    if let Some(known) = memo[slot] {
-        return known;
-    }
-    let result = match (a.get(i), b.get(j)) {
-        (None, None) => true,
-        (Some(Tok::Star), _) => {
-            intersect_at(a, b, i + 1, j, case, memo)
-                || j < b.len() && intersect_at(a, b, i, j + 1, case, memo)
-        }
-        (_, Some(Tok::Star)) => {
-            intersect_at(a, b, i, j + 1, case, memo)
-                || i < a.len() && intersect_at(a, b, i + 1, j, case, memo)
-        }
-        (Some(Tok::One), Some(_)) | (Some(_), Some(Tok::One)) => {
-            intersect_at(a, b, i + 1, j + 1, case, memo)
-        }
-        (Some(Tok::Char(x)), Some(Tok::Char(y))) => {
-            same_char(*x, *y, case) && intersect_at(a, b, i + 1, j + 1, case, memo)
-        }
-        _ => false,
-    };
-    memo[slot] = Some(result);
-    result
+/// How two patterns are compared as sets of strings.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Relation {
+    /// Some string is in both.
+    Intersects,
+    /// Every string of the second is in the first.
+    Covers,
 }
 
-fn cover_at(
-    a: &[Tok],
-    b: &[Tok],
-    i: usize,
-    j: usize,
+/// A memoised walk over two token lists: position `i` in `a`, `j` in `b`.
+struct Walk<'t> {
+    a: &'t [Tok],
+    b: &'t [Tok],
+    relation: Relation,
     case: Case,
-    memo: &mut [Option<bool>],
-) -> bool {
-    let slot = i * (b.len() + 1) + j;
-    if let Some(known) = memo[slot] {
-        return known;
+    memo: Vec<Option<bool>>,
+}
+
+impl Walk<'_> {
+    fn at(&mut self, i: usize, j: usize) -> bool {
+        let slot = i * (self.b.len() + 1) + j;
+        if let Some(known) = self.memo[slot] {
+            return known;
+        }
+        let (a_len, b_len) = (self.a.len(), self.b.len());
+        let intersects = self.relation == Relation::Intersects;
+        let result = match (self.a.get(i), self.b.get(j)) {
+            (None, None) => true,
+            // A `*` of `a` absorbs any run of `b`, stars included.
+            (Some(Tok::Star), _) => self.at(i + 1, j) || j < b_len && self.at(i, j + 1),
+            // A `*` of `b` is only absorbed by one of `a` when `a` must cover all of `b`.
+            (_, Some(Tok::Star)) if intersects => {
+                self.at(i, j + 1) || i < a_len && self.at(i + 1, j)
+            }
+            (Some(Tok::One), Some(Tok::Char(_) | Tok::One)) => self.at(i + 1, j + 1),
+            (Some(Tok::Char(_)), Some(Tok::One)) if intersects => self.at(i + 1, j + 1),
+            (Some(Tok::Char(x)), Some(Tok::Char(y))) => {
+                same_char(*x, *y, self.case) && self.at(i + 1, j + 1)
+            }
+            _ => false,
+        };
+        self.memo[slot] = Some(result);
+        result
     }
-    let result = match (a.get(i), b.get(j)) {
-        (None, None) => true,
-        (Some(Tok::Star), _) => {
-            cover_at(a, b, i + 1, j, case, memo)
-                || j < b.len() && cover_at(a, b, i, j + 1, case, memo)
-        }
-        (Some(Tok::One), Some(Tok::Char(_) | Tok::One)) => cover_at(a, b, i + 1, j + 1, case, memo),
-        (Some(Tok::Char(x)), Some(Tok::Char(y))) => {
-            same_char(*x, *y, case) && cover_at(a, b, i + 1, j + 1, case, memo)
-        }
-        _ => false,
-    };
-    memo[slot] = Some(result);
-    result
 }
 
 fn flush(lit: &mut String, pieces: &mut Vec<Piece>) {
