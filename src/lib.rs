@@ -4,8 +4,11 @@
 //! does; [`simulate`] runs self-contained request cases; [`lint`] validates documents against
 //! the grammar and the bundled [`catalog`] of AWS actions and condition keys.
 
+pub mod answer;
 pub mod catalog;
 pub mod cli;
+pub mod compile;
+pub mod derive;
 pub mod diag;
 pub mod json;
 pub mod lang;

@@ -1,4 +1,5 @@
-//! The iamlog query language (first cut: `can PRINCIPAL ACTION on RESOURCE [with K = V, ...]`).
+//! The iamlog query language: `can P ACTION on RESOURCE`, `who can ACTION on RESOURCE`,
+//! `what can P`, `reach P`, `path P -> Q`, `admins`, `escalations`, `external`.
 //!
 //! The grammar lives in `grammar/query.lalrpop`; parse errors name the expected tokens in words.
 
@@ -36,6 +37,36 @@ pub enum Query {
         /// Request context entries.
         context: Vec<Pair>,
     },
+    /// `who can ACTION on RESOURCE`: the principals allowed.
+    WhoCan {
+        /// `service:Action`.
+        action: Spanned<String>,
+        /// The resource ARN (or `role/NAME`).
+        resource: Spanned<String>,
+    },
+    /// `what can PRINCIPAL`: its effective permissions per service.
+    WhatCan {
+        /// The principal.
+        principal: Spanned<String>,
+    },
+    /// `reach PRINCIPAL`: the principals it can act as.
+    Reach {
+        /// The principal.
+        principal: Spanned<String>,
+    },
+    /// `path FROM -> TO`: the shortest way from one principal to another.
+    Path {
+        /// Where from.
+        from: Spanned<String>,
+        /// Where to.
+        to: Spanned<String>,
+    },
+    /// `admins`: administrators.
+    Admins,
+    /// `escalations`: who can become an administrator, and how.
+    Escalations,
+    /// `external`: roles principals outside the input can assume.
+    External,
 }
 
 /// A query that does not parse: where, and what was expected there.
@@ -109,7 +140,10 @@ mod tests {
             action,
             resource,
             context,
-        } = q;
+        } = q
+        else {
+            panic!("a can query");
+        };
         assert_eq!(principal.value, "user/alice");
         assert_eq!(principal.span, 4..14);
         assert_eq!(action.value, "s3:GetObject");

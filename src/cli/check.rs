@@ -253,7 +253,7 @@ fn build_context(
         };
         context.insert(&key, value);
     }
-    for (key, value) in principal_keys(caller) {
+    for (key, value) in caller.context_keys() {
         context.insert_default(key, ContextValue::Single(value));
     }
     let owner = owner.map(str::to_string).or_else(|| {
@@ -265,47 +265,6 @@ fn build_context(
         context.insert_default("aws:ResourceAccount", ContextValue::Single(owner));
     }
     Ok(context)
-}
-
-/// The context keys a principal's own identity supplies (spec §3, §4).
-pub fn principal_keys(caller: &Caller) -> Vec<(&'static str, String)> {
-    let mut keys = Vec::new();
-    if let Some(arn) = caller.principal_arn() {
-        keys.push(("aws:PrincipalArn", arn));
-    }
-    if let Some(account) = caller.account() {
-        keys.push(("aws:PrincipalAccount", account.to_string()));
-    }
-    let kind = match caller {
-        Caller::Root { account } => {
-            keys.push(("aws:userid", account.clone()));
-            "Account"
-        }
-        Caller::User { name, .. } => {
-            keys.push(("aws:username", name.clone()));
-            "User"
-        }
-        Caller::Role { .. } => "AssumedRole",
-        Caller::FederatedUser { account, name, .. } => {
-            keys.push(("aws:userid", format!("{account}:{name}")));
-            "FederatedUser"
-        }
-        Caller::Anonymous => {
-            keys.push(("aws:userid", "anonymous".to_string()));
-            "Anonymous"
-        }
-        Caller::Service(name) => {
-            keys.push(("aws:PrincipalServiceName", name.clone()));
-            keys.push(("aws:PrincipalIsAWSService", "true".to_string()));
-            return keys;
-        }
-        Caller::Federated(_) => "WebIdentity",
-    };
-    keys.push(("aws:PrincipalType", kind.to_string()));
-    if caller.is_iam_identity() || matches!(caller, Caller::Root { .. }) {
-        keys.push(("aws:PrincipalIsAWSService", "false".to_string()));
-    }
-    keys
 }
 
 /// Where a deciding statement is, given its document (source and index) and its pointer in
@@ -373,7 +332,7 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
     );
     // The model's keys, then the principal's own, then what the user passed, which wins.
     let mut context = view.context.clone();
-    for (key, value) in principal_keys(&caller) {
+    for (key, value) in caller.context_keys() {
         context.insert_default(key, ContextValue::Single(value));
     }
     for (key, value) in build_context(&args.context, &Caller::Anonymous, None, "")?.iter() {

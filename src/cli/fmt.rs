@@ -124,7 +124,7 @@ fn write_files(world: &World, args: &Args, dir: &Path) -> Result<(), UsageError>
     let accounts = world
         .accounts
         .iter()
-        .filter(|a| args.account.as_ref().map_or(true, |id| *id == a.id));
+        .filter(|a| args.account.as_ref().is_none_or(|id| *id == a.id));
     let exporter = Exporter::new(world);
     let printer = Printer::new(world);
     match args.to {

@@ -2,10 +2,12 @@
 //!
 //! Exit codes: 0 success, 1 a `--fail-on` condition held, 2 bad input or usage.
 
+mod analyze;
 mod check;
 mod fmt;
 mod lint;
 mod ls;
+mod query;
 mod render;
 mod simulate;
 
@@ -42,6 +44,11 @@ enum Command {
     Ls(ls::Args),
     /// Print the input as get-account-authorization-details JSON or as `.iam` text.
     Fmt(fmt::Args),
+    /// Ask questions of an organisation: can, who can, what can, reach, path, admins, escalations.
+    Query(query::Args),
+    /// The whole-organisation report: administrators, escalation paths, external and
+    /// cross-account access.
+    Analyze(analyze::Args),
 }
 
 /// A failure that ends the command with exit code 2.
@@ -68,6 +75,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(*args),
         Command::Ls(args) => ls::run(args),
         Command::Fmt(args) => fmt::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Analyze(args) => analyze::run(args),
     };
     match result {
         Ok(code) => code,

@@ -183,7 +183,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         } else {
             edit_distance(&lower, &c.to_ascii_lowercase())
         };
-        if distance <= 2 && best.map_or(true, |(d, _)| distance < d) {
+        if distance <= 2 && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, c));
         }
     }

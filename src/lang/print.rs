@@ -677,7 +677,7 @@ fn named_principal(v: &str, ctx: &Ctx<'_>) -> Option<String> {
         (existing == Some(v)).then(|| format!("{kind} {}", word(name)))
     } else {
         existing
-            .map_or(true, |arn| arn == v)
+            .is_none_or(|arn| arn == v)
             .then(|| format!("{kind} {}", word(&format!("{name}@{account}"))))
     }
 }

@@ -65,6 +65,16 @@ pub fn load_paths_with(
     Ok(world)
 }
 
+/// Loads one source held in memory (named like a file: `.iam` for the text language) and
+/// resolves its references, as [`load_paths`] does for files.
+pub fn load_str(name: &str, text: &str) -> Result<World, LoadError> {
+    let mut world = World::default();
+    load_text(name, Arc::from(text), &mut world)?;
+    authdetails::resolve(&mut world);
+    organizations::resolve(&mut world);
+    Ok(world)
+}
+
 /// Loads one source from its text: a `.iam` file in the text language (by its name), else
 /// JSON recognised by its content.
 pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), LoadError> {

@@ -14,7 +14,7 @@ mod summary;
 
 pub use authdetails::resolve;
 pub use context::PrincipalView;
-pub use load::{load_paths, load_paths_with, load_text, LoadError, Progress};
+pub use load::{load_paths, load_paths_with, load_str, load_text, LoadError, Progress};
 
 use crate::diag::{Diagnostic, Located};
 use crate::policy::Policy;

@@ -149,6 +149,10 @@ impl ArnPattern {
 
     /// Is there a resource both this pattern and the request pattern `request` match?
     pub fn intersects(&self, request: &ArnPattern, case: Case, vars: &dyn Variables) -> bool {
+        // A variable the request cannot resolve makes the pattern match nothing (spec §4).
+        if !self.resolvable(vars) {
+            return false;
+        }
         self.compare(
             request,
             |mine, theirs, case| mine.intersects(theirs, case, vars),
@@ -182,6 +186,16 @@ impl ArnPattern {
                 let case = if i == 5 { Case::Sensitive } else { case };
                 field(&mine[i], &theirs[i], case)
             }),
+        }
+    }
+
+    /// False if the resource field has a variable `vars` cannot resolve.
+    fn resolvable(&self, vars: &dyn Variables) -> bool {
+        match self {
+            ArnPattern::Fields(fields) => {
+                !fields[5].has_variables() || fields[5].resolve(vars).is_some()
+            }
+            _ => true,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use super::arn::{ArnPattern, ShortArns};
 use super::context::{Context, Value};
+use super::document::Effect;
 use super::pattern::{Case, Pattern, Syntax, Variables};
 use ipnet::IpNet;
 use std::fmt;
@@ -348,15 +349,36 @@ impl Condition {
 
     /// Does every clause hold in `context`?
     pub fn holds(&self, context: &Context) -> bool {
-        self.clauses.iter().all(|c| c.holds(context))
+        self.holds_in(context, Effect::Allow)
+    }
+
+    /// Does every clause hold in `context`, for a statement of `effect`? The effect matters
+    /// only for a symbolic context, where a clause on an open key takes its stance's value.
+    pub fn holds_in(&self, context: &Context, effect: Effect) -> bool {
+        self.clauses.iter().all(|c| c.holds_in(context, effect))
+    }
+
+    /// The keys the clauses test, lowercased.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.clauses.iter().map(|c| &*c.key_lower)
     }
 }
 
 impl Clause {
     /// Does this clause hold in `context`? (spec §3, "Missing keys", "Multivalued keys")
     pub fn holds(&self, context: &Context) -> bool {
+        self.holds_in(context, Effect::Allow)
+    }
+
+    /// As [`Clause::holds`], in a statement of `effect` (which decides an open key).
+    pub fn holds_in(&self, context: &Context, effect: Effect) -> bool {
         let op = &self.operator;
         let present = context.get(&self.key_lower);
+        if present.is_none() {
+            if let Some(assumed) = context.assumption(&self.key_lower, effect) {
+                return assumed;
+            }
+        }
         if op.test == Test::Null {
             let absent = match present {
                 None => true,

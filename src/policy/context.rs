@@ -1,5 +1,6 @@
 //! The request context: condition keys and their values (spec §3, "Context iamlog supplies").
 
+use super::document::Effect;
 use super::pattern::Variables;
 
 /// The value of one condition key in a request.
@@ -28,12 +29,86 @@ impl Value {
 pub struct Context {
     /// Lowercased keys and their values, sorted by key.
     values: Vec<(Box<str>, Value)>,
+    /// Set for a whole-organisation question: keys the request would fix are open.
+    open: Option<Open>,
 }
+
+/// How an open key answers a condition: the analysis asks twice, once hoping for access and
+/// once fearing its loss, so that a condition it cannot decide is carried, never guessed
+/// (spec §10: "other conditions stay constraints").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stance {
+    /// "Is there some request this allows?": an open clause of an Allow holds, of a Deny does not.
+    May,
+    /// "Does every request get this?": an open clause of an Allow fails, of a Deny holds.
+    Must,
+}
+
+impl Stance {
+    /// What a clause on an open key evaluates to in a statement of `effect`.
+    pub fn assume(self, effect: Effect) -> bool {
+        matches!(
+            (self, effect),
+            (Stance::May, Effect::Allow) | (Stance::Must, Effect::Deny)
+        )
+    }
+}
+
+/// Which keys a symbolic context leaves open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Open {
+    stance: Stance,
+    /// The organisation is known, so its keys are fixed (and absent outside it).
+    organization_known: bool,
+}
+
+/// Keys the model fixes for a principal and a resource: absent means absent.
+const FIXED_KEYS: &[&str] = &[
+    "aws:username",
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principaltype",
+    "aws:principalisawsservice",
+    "aws:resourceaccount",
+];
+
+/// Keys the organisation data fixes.
+const ORGANIZATION_KEYS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:resourceorgid",
+];
 
 impl Context {
     /// An empty context.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A context for a question about every request a principal could make: the keys it
+    /// holds, the principal's own keys (tags included) and, when `organization_known`, the
+    /// organisation's are fixed; every other key is open and answers as `stance` says.
+    pub fn symbolic(mut self, stance: Stance, organization_known: bool) -> Self {
+        self.open = Some(Open {
+            stance,
+            organization_known,
+        });
+        self
+    }
+
+    /// The stance of a symbolic context.
+    pub fn stance(&self) -> Option<Stance> {
+        self.open.map(|o| o.stance)
+    }
+
+    /// For a lowercased key this context does not hold: the value a clause on it takes in a
+    /// statement of `effect`, if the key is open (`None`: the key is absent).
+    pub fn assumption(&self, key_lowercase: &str, effect: Effect) -> Option<bool> {
+        let open = self.open?;
+        let fixed = FIXED_KEYS.contains(&key_lowercase)
+            || key_lowercase.starts_with("aws:principaltag/")
+            || open.organization_known && ORGANIZATION_KEYS.contains(&key_lowercase);
+        (!fixed).then(|| open.stance.assume(effect))
     }
 
     /// Sets `key` (any case) to `value`, replacing an earlier value.

@@ -282,7 +282,7 @@ impl Evaluator<'_> {
                             self.view.resource_is_attached,
                             self.view.context,
                         )
-                        && s.condition.holds(self.view.context);
+                        && s.condition.holds_in(self.view.context, s.effect);
                     forced.then_some(super::document::Applies {
                         principal: PrincipalMatch::Direct,
                     })

@@ -444,7 +444,7 @@ impl Statement {
         }
         let principal = self.principal_matches(request.caller)?;
         self.condition
-            .holds(request.context)
+            .holds_in(request.context, self.effect)
             .then_some(Applies { principal })
     }
 

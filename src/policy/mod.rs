@@ -15,7 +15,7 @@ pub mod document;
 pub mod pattern;
 pub mod principal;
 
-pub use context::{Context, Value as ContextValue};
+pub use context::{Context, Stance, Value as ContextValue};
 pub use decide::{decide, Blocker, Decision, Outcome, PolicySet, Request, Source, StatementRef};
 pub use document::{Effect, Parsed, Policy, PolicyKind, Statement, Version};
 pub use principal::{Caller, PrincipalEntry, PrincipalMatch};

@@ -121,6 +121,48 @@ impl Caller {
         )
     }
 
+    /// The context keys a principal's own identity supplies (spec §3, §4).
+    pub fn context_keys(&self) -> Vec<(&'static str, String)> {
+        let caller = self;
+        let mut keys = Vec::new();
+        if let Some(arn) = caller.principal_arn() {
+            keys.push(("aws:PrincipalArn", arn));
+        }
+        if let Some(account) = caller.account() {
+            keys.push(("aws:PrincipalAccount", account.to_string()));
+        }
+        let kind = match caller {
+            Caller::Root { account } => {
+                keys.push(("aws:userid", account.clone()));
+                "Account"
+            }
+            Caller::User { name, .. } => {
+                keys.push(("aws:username", name.clone()));
+                "User"
+            }
+            Caller::Role { .. } => "AssumedRole",
+            Caller::FederatedUser { account, name, .. } => {
+                keys.push(("aws:userid", format!("{account}:{name}")));
+                "FederatedUser"
+            }
+            Caller::Anonymous => {
+                keys.push(("aws:userid", "anonymous".to_string()));
+                "Anonymous"
+            }
+            Caller::Service(name) => {
+                keys.push(("aws:PrincipalServiceName", name.clone()));
+                keys.push(("aws:PrincipalIsAWSService", "true".to_string()));
+                return keys;
+            }
+            Caller::Federated(_) => "WebIdentity",
+        };
+        keys.push(("aws:PrincipalType", kind.to_string()));
+        if caller.is_iam_identity() || matches!(caller, Caller::Root { .. }) {
+            keys.push(("aws:PrincipalIsAWSService", "false".to_string()));
+        }
+        keys
+    }
+
     /// The caller's ARN (`aws:PrincipalArn`): a session's is its role's... as far as the ARN
     /// tells; without the model the role path is unknown, so sessions give `role/name`.
     pub fn principal_arn(&self) -> Option<String> {

@@ -1,0 +1,162 @@
+//! One request decided by the policy core in a symbolic context: the reference every derived
+//! answer is explained by, and checked against.
+
+use crate::compile::techniques::Check;
+use crate::model::{Document, PrincipalView, World};
+use crate::policy::decide::{Decision, Outcome, Request, Source, StatementRef};
+use crate::policy::{Caller, Context, ContextValue, Stance, Statement};
+use serde::Serialize;
+
+/// A statement that takes part in an answer, located in its input file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementInfo {
+    /// Which policy set it came from (`identity policy`, `SCP (level 1)`, ...).
+    pub source: String,
+    /// The file it was read from (`<built-in>` for bundled policies).
+    pub file: String,
+    /// JSON pointer of the statement in that file.
+    pub pointer: String,
+    /// Its Sid.
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: &'static str,
+}
+
+/// The decision for one request in one stance, with the view it was made in.
+pub fn decide_symbolic(
+    world: &World,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    check: Option<&Check>,
+    stance: Stance,
+) -> (Decision, PrincipalView) {
+    let mut view = world.view(caller, action, resource, None);
+    let mut context = view.context.clone();
+    for (key, value) in caller.context_keys() {
+        context.insert_default(key, ContextValue::Single(value));
+    }
+    if resource == "*" {
+        if let Some(account) = caller.account() {
+            context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
+        }
+    }
+    if let Some(service) = check.and_then(|c| c.passed_to) {
+        context.insert("iam:PassedToService", ContextValue::Single(service.into()));
+    }
+    let context = context.symbolic(stance, world.organization.is_some());
+    let request = Request {
+        caller: caller.clone(),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        resource_account: None,
+        context: context.clone(),
+        wildcard_only: false,
+    };
+    let decision = crate::policy::decide(&request, &view.policies);
+    view.context = context;
+    (decision, view)
+}
+
+/// Allowed in some request (may) and in every request (must).
+pub fn allowed(
+    world: &World,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    check: Option<&Check>,
+) -> (bool, bool) {
+    let may = decide_symbolic(world, caller, action, resource, check, Stance::May).0;
+    let must = decide_symbolic(world, caller, action, resource, check, Stance::Must).0;
+    (
+        may.outcome == Outcome::Allow,
+        must.outcome == Outcome::Allow,
+    )
+}
+
+/// The statements and open conditions behind an allowed request: the Allows that grant it
+/// (in the "may" stance) and the Denies that could take it away (in the "must" stance).
+pub fn explain(
+    world: &World,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    check: Option<&Check>,
+) -> (Vec<StatementInfo>, Vec<String>) {
+    let mut statements = Vec::new();
+    let mut conditions = Vec::new();
+    let (may, view) = decide_symbolic(world, caller, action, resource, check, Stance::May);
+    for r in &may.statements {
+        if let Some((document, statement)) = locate(&view, r) {
+            statements.push(info(world, r, document, statement));
+            conditions.extend(open_clauses(statement, &view.context, ""));
+        }
+    }
+    let (must, view) = decide_symbolic(world, caller, action, resource, check, Stance::Must);
+    if must.outcome == Outcome::ExplicitDeny {
+        for r in &must.statements {
+            if let Some((document, statement)) = locate(&view, r) {
+                statements.push(info(world, r, document, statement));
+                conditions.extend(open_clauses(statement, &view.context, "unless "));
+            }
+        }
+    }
+    conditions.sort();
+    conditions.dedup();
+    (statements, conditions)
+}
+
+fn info(
+    world: &World,
+    r: &StatementRef,
+    document: &Document,
+    statement: &Statement,
+) -> StatementInfo {
+    let file = document
+        .origin
+        .file
+        .and_then(|f| world.sources.get(f))
+        .map_or_else(|| "<built-in>".to_string(), |s| s.name.clone());
+    StatementInfo {
+        source: r.source.to_string(),
+        file,
+        pointer: format!("{}{}", document.origin.pointer, statement.pointer),
+        sid: statement.sid.clone(),
+        effect: r.effect,
+    }
+}
+
+/// The document and statement a decision refers to.
+fn locate<'v>(view: &'v PrincipalView, r: &StatementRef) -> Option<(&'v Document, &'v Statement)> {
+    let document = match r.source {
+        Source::Identity => view.identity_documents.get(r.policy)?,
+        Source::Boundary => view.boundary_document.as_ref()?,
+        Source::Resource => view.resource_document.as_ref()?,
+        Source::Scp(level) => view.scp_documents.get(level)?.get(r.policy)?,
+        Source::Rcp(level) => view.rcp_documents.get(level)?.get(r.policy)?,
+        _ => return None,
+    };
+    let statement = document
+        .policy
+        .statements
+        .iter()
+        .find(|s| s.pointer == r.pointer)?;
+    Some((document, statement))
+}
+
+/// The clauses of a statement on keys the request would fix, as text.
+fn open_clauses(statement: &Statement, context: &Context, prefix: &str) -> Vec<String> {
+    statement
+        .condition
+        .clauses
+        .iter()
+        .filter(|c| {
+            context.get(&c.key_lower).is_none()
+                && context.assumption(&c.key_lower, statement.effect).is_some()
+        })
+        .map(|c| {
+            let values: Vec<String> = c.texts.iter().map(|t| format!("{t:?}")).collect();
+            format!("{prefix}{} {} {}", c.operator, c.key, values.join(", "))
+        })
+        .collect()
+}

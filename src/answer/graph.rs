@@ -1,0 +1,170 @@
+//! The derived edges as a graph to walk: who can act as whom, through which technique.
+//!
+//! Hubs stand for "every target of a class" and cost no hop: a principal allowed
+//! `iam:PassRole` on every role reaches each role that trusts EC2 in one hop, through one hub.
+
+use crate::compile::universe::Id;
+use crate::compile::{gain, Compiled, Tech};
+use crate::derive::Derived;
+use std::collections::{HashMap, VecDeque};
+
+/// How an edge is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Via {
+    /// `sts:AssumeRole` (spec §6).
+    Assume,
+    /// A technique of spec §10 (index into `TECHNIQUES`).
+    Technique(Tech),
+    /// Trust of an outside principal (external account, `*`, identity provider, service).
+    Outside,
+}
+
+/// One edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arc {
+    /// Target node (universe id, or a hub index past the universe).
+    pub to: u32,
+    /// How.
+    pub via: Via,
+    /// Holds in every request.
+    pub must: bool,
+}
+
+/// Adjacency over universe nodes and hubs.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    adjacency: Vec<Vec<Arc>>,
+    nodes: usize,
+}
+
+/// The previous principal on a walk and the edge taken from it (`bool`: must).
+type Parent = Option<(u32, Via, bool)>;
+
+/// A node reached by a walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visit {
+    /// Hops from the start (hubs cost none).
+    pub hops: u32,
+    /// The previous principal node and the edge taken from it, for paths.
+    pub parent: Parent,
+}
+
+impl Graph {
+    /// Builds the graph from the derived relations.
+    pub fn build(compiled: &Compiled, derived: &Derived) -> Graph {
+        let nodes = compiled.universe.nodes.len();
+        let mut graph = Graph {
+            adjacency: vec![Vec::new(); nodes],
+            nodes,
+        };
+        let mut hubs: HashMap<(Via, Id, u32), u32> = HashMap::new();
+        let mut hub = |graph: &mut Graph, key: (Via, Id, u32)| -> u32 {
+            *hubs.entry(key).or_insert_with(|| {
+                graph.adjacency.push(Vec::new());
+                (graph.adjacency.len() - 1) as u32
+            })
+        };
+        let acts = |v: Tech| {
+            compiled
+                .facts
+                .tech_gain
+                .iter()
+                .any(|&(t, g)| t == v && g == gain::ACT)
+        };
+        for &(p, r, must) in &derived.assumes {
+            graph.add(p, r, Via::Assume, must);
+        }
+        for &(p, t, v, must) in &derived.edges {
+            if p != t && acts(v) {
+                graph.add(p, t, Via::Technique(v), must);
+            }
+        }
+        let entered: std::collections::HashSet<(Tech, Id)> = derived
+            .hub_edges
+            .iter()
+            .map(|&(_, v, k, _)| (v, k))
+            .collect();
+        for &(v, k, t, must) in &derived.hub_targets {
+            if acts(v) && entered.contains(&(v, k)) {
+                let h = hub(&mut graph, (Via::Technique(v), k, 0));
+                graph.add(h, t, Via::Technique(v), must);
+            }
+        }
+        for &(p, v, k, must) in &derived.hub_edges {
+            if acts(v) {
+                let h = hub(&mut graph, (Via::Technique(v), k, 0));
+                graph.add(p, h, Via::Technique(v), must);
+            }
+        }
+        for &(k, a, r, must) in &derived.assume_hub_targets {
+            let h = hub(&mut graph, (Via::Assume, k, a));
+            graph.add(h, r, Via::Assume, must);
+        }
+        for &(p, k, must) in &derived.assume_hubs {
+            let a = compiled.universe.node(p).account.unwrap_or(u32::MAX);
+            let h = hub(&mut graph, (Via::Assume, k, a));
+            graph.add(p, h, Via::Assume, must);
+        }
+        for &(source, r, must) in &compiled.facts.outside {
+            graph.add(source, r, Via::Outside, must);
+        }
+        for list in &mut graph.adjacency {
+            list.sort_by_key(|a| (a.to, a.via, !a.must));
+            list.dedup_by_key(|a| (a.to, a.via));
+        }
+        graph
+    }
+
+    fn add(&mut self, from: u32, to: u32, via: Via, must: bool) {
+        let from = from as usize;
+        if from >= self.adjacency.len() {
+            self.adjacency.resize(from + 1, Vec::new());
+        }
+        self.adjacency[from].push(Arc { to, via, must });
+    }
+
+    /// True for hub nodes.
+    pub fn is_hub(&self, node: u32) -> bool {
+        node as usize >= self.nodes
+    }
+
+    /// Shortest walks from `start`, over every edge or only over edges that hold in every
+    /// request. Returns the visits of universe nodes (hubs left out).
+    pub fn walk(&self, start: Id, must_only: bool) -> HashMap<u32, Visit> {
+        self.walk_where(start, must_only, |_| true)
+    }
+
+    /// As [`Graph::walk`], over the edges `take` accepts.
+    pub fn walk_where(
+        &self,
+        start: Id,
+        must_only: bool,
+        take: impl Fn(Via) -> bool,
+    ) -> HashMap<u32, Visit> {
+        let mut seen: HashMap<u32, Visit> = HashMap::new();
+        let mut queue: VecDeque<(u32, u32, Parent)> = VecDeque::new();
+        queue.push_back((start, 0, None));
+        while let Some((node, hops, parent)) = queue.pop_front() {
+            if seen.contains_key(&node) {
+                continue;
+            }
+            seen.insert(node, Visit { hops, parent });
+            for arc in self.adjacency.get(node as usize).into_iter().flatten() {
+                if must_only && !arc.must || !take(arc.via) || seen.contains_key(&arc.to) {
+                    continue;
+                }
+                if self.is_hub(arc.to) {
+                    queue.push_front((arc.to, hops, Some((node, arc.via, arc.must))));
+                } else if self.is_hub(node) {
+                    // Through a hub: the step is from the principal that entered it.
+                    let (from, via, must) = parent.expect("hubs are entered");
+                    queue.push_back((arc.to, hops + 1, Some((from, via, must && arc.must))));
+                } else {
+                    queue.push_back((arc.to, hops + 1, Some((node, arc.via, arc.must))));
+                }
+            }
+        }
+        seen.retain(|&n, _| !self.is_hub(n));
+        seen
+    }
+}

@@ -1,0 +1,621 @@
+//! Answer: questions about a whole organisation, served from the derived relations
+//! (DESIGN.md "answer").
+//!
+//! ```no_run
+//! use iamlog::answer::Analysis;
+//! let world = iamlog::model::load_paths(&["examples/org".into()]).unwrap();
+//! let analysis = Analysis::new(world);
+//! for admin in analysis.admins() {
+//!     println!("{} is an administrator", admin.arn);
+//! }
+//! let alice = analysis.resolve("user/alice", Some("222222222222")).unwrap();
+//! for reached in analysis.reachable(alice) {
+//!     println!("alice reaches {} in {} hops", reached.arn, reached.hops);
+//! }
+//! ```
+
+pub mod explain;
+pub mod graph;
+pub mod report;
+
+use crate::compile::techniques::{Check, TargetKind, ASSUME, TECHNIQUES};
+use crate::compile::universe::{Id, NodeKind};
+use crate::compile::{compile, Compiled, Tech};
+use crate::derive::{derive, Derived, CREATE_ROLE_TECH};
+use crate::model::World;
+use crate::policy::{Caller, Decision};
+use explain::StatementInfo;
+use graph::{Graph, Via};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// A loaded, compiled and derived organisation, ready for questions.
+pub struct Analysis {
+    /// The model.
+    pub world: World,
+    /// Its facts.
+    pub compiled: Compiled,
+    /// The derived relations.
+    pub derived: Derived,
+    graph: Graph,
+    full_admins: HashMap<Id, bool>,
+    self_admins: HashMap<Id, Vec<(Tech, bool)>>,
+    empowers: HashMap<Id, Vec<(Id, Tech, bool)>>,
+    unbounded: HashMap<Id, bool>,
+}
+
+/// One step of a path: who acts, as whom, how, and on what conditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The principal acting.
+    pub from: String,
+    /// The principal it becomes, or `"admin"` for a self-escalation.
+    pub to: String,
+    /// The technique (`assume-role`, `create-access-key`, ...).
+    pub technique: String,
+    /// The actions it needs.
+    pub actions: Vec<String>,
+    /// Conditions the model cannot decide, that gate the step.
+    pub conditions: Vec<String>,
+    /// The statements that allow (or could deny) it, located in the input.
+    pub statements: Vec<StatementInfo>,
+}
+
+/// A principal reached from another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reached {
+    /// Its ARN.
+    pub arn: String,
+    /// Steps on the shortest path.
+    pub hops: u32,
+    /// True if every path depends on a condition.
+    pub conditional: bool,
+}
+
+/// A way to become an administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Escalation {
+    /// True if it depends on a condition.
+    pub conditional: bool,
+    /// The steps, the last ending at an administrator or at `"admin"`.
+    pub path: Vec<Step>,
+}
+
+/// An administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Admin {
+    /// Its ARN.
+    pub arn: String,
+    /// True if only some requests are allowed everything.
+    pub conditional: bool,
+}
+
+/// Access from outside the input: another account, everyone, an identity provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalAccess {
+    /// Who (`anyone in account 999999999999`, `anyone (*)`, a provider ARN).
+    pub source: String,
+    /// `external-account`, `public` or `federated`.
+    pub kind: &'static str,
+    /// The role they can assume.
+    pub role: String,
+    /// True if a condition gates it.
+    pub conditional: bool,
+}
+
+/// A principal's answer to "can it do this?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhoCan {
+    /// Its ARN.
+    pub arn: String,
+    /// True if a condition gates it.
+    pub conditional: bool,
+}
+
+/// What a principal may do in one service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceAccess {
+    /// The service prefix.
+    pub service: String,
+    /// Actions allowed in every request.
+    pub actions: Vec<String>,
+    /// Actions allowed only under conditions.
+    pub conditional_actions: Vec<String>,
+    /// How many actions the service has in the catalog.
+    pub of: usize,
+}
+
+impl Analysis {
+    /// Compiles and derives `world`.
+    pub fn new(world: World) -> Analysis {
+        let compiled = compile(&world);
+        let derived = derive(&compiled);
+        let graph = Graph::build(&compiled, &derived);
+        let mut full_admins = HashMap::new();
+        for &(p, must) in &derived.full_admins {
+            *full_admins.entry(p).or_insert(false) |= must;
+        }
+        let mut self_admins: HashMap<Id, Vec<(Tech, bool)>> = HashMap::new();
+        for &(p, v, must) in &derived.self_admins {
+            self_admins.entry(p).or_default().push((v, must));
+        }
+        let mut unbounded = HashMap::new();
+        for &(p, must) in &derived.unbounded {
+            *unbounded.entry(p).or_insert(false) |= must;
+        }
+        let mut empowers: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::new();
+        for &(p, t, v, must) in &derived.edges {
+            if TECHNIQUES[v as usize].gain == crate::compile::techniques::Gain::Empower && p != t {
+                empowers.entry(p).or_default().push((t, v, must));
+            }
+        }
+        Analysis {
+            world,
+            compiled,
+            derived,
+            graph,
+            full_admins,
+            self_admins,
+            empowers,
+            unbounded,
+        }
+    }
+
+    /// Users and roles, in input order.
+    pub fn principals(&self) -> Vec<Id> {
+        self.compiled
+            .facts
+            .principal
+            .iter()
+            .map(|&(p, _)| p)
+            .collect()
+    }
+
+    /// The ARN of a node.
+    pub fn arn(&self, id: Id) -> &str {
+        self.compiled.universe.name(id)
+    }
+
+    /// Finds a principal by ARN, or by `user/NAME` / `role/NAME` (optionally `@ACCOUNT`) in
+    /// `account` or, failing that, wherever the name is unique.
+    pub fn resolve(&self, name: &str, account: Option<&str>) -> Result<Id, String> {
+        if let Some(id) = self.compiled.principal(name) {
+            return Ok(id);
+        }
+        let (short, at) = match name.rsplit_once('@') {
+            Some((s, a)) => (s, Some(a)),
+            None => (name, account),
+        };
+        let Some((kind, wanted)) = short.split_once('/') else {
+            return Err(format!("{name}: expected an ARN, user/NAME or role/NAME"));
+        };
+        let kind = match kind {
+            "user" => NodeKind::User,
+            "role" => NodeKind::Role,
+            _ => return Err(format!("{name}: expected user/NAME or role/NAME")),
+        };
+        let matches = |account: Option<&str>| -> Vec<Id> {
+            self.principals()
+                .into_iter()
+                .filter(|&p| {
+                    let node = self.compiled.universe.node(p);
+                    let resource = node.name.splitn(6, ':').nth(5).unwrap_or("");
+                    node.kind == kind
+                        && (resource.rsplit('/').next() == Some(wanted)
+                            || resource.split_once('/').map(|x| x.1) == Some(wanted))
+                        && account.is_none_or(|a| self.compiled.universe.account_id(p) == Some(a))
+                })
+                .collect()
+        };
+        let mut found = matches(at);
+        if found.is_empty() && at.is_some() && name.rsplit_once('@').is_none() {
+            found = matches(None);
+        }
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(format!("{name}: no such principal in the input")),
+            many => Err(format!(
+                "{name} is ambiguous: {}; add @ACCOUNT or --account",
+                many.iter()
+                    .map(|&p| self.arn(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// The caller a principal node stands for (a user, or a session of a role).
+    pub fn caller(&self, p: Id) -> Option<Caller> {
+        let arn = self.arn(p);
+        let account = self.compiled.universe.account_id(p)?;
+        let model = self.world.account(account)?;
+        match self.compiled.universe.node(p).kind {
+            NodeKind::User => model
+                .users
+                .iter()
+                .find(|u| u.arn == arn)
+                .map(|u| crate::compile::caller_of_user(u, account)),
+            NodeKind::Role => model
+                .roles
+                .iter()
+                .find(|r| r.arn == arn)
+                .map(|r| crate::compile::caller_of_role(r, account)),
+            _ => None,
+        }
+    }
+
+    /// Decides one request with the policy core, as `check` does.
+    pub fn can(&self, p: Id, action: &str, resource: &str) -> Option<(Decision, Decision)> {
+        let caller = self.caller(p)?;
+        let may = explain::decide_symbolic(
+            &self.world,
+            &caller,
+            action,
+            resource,
+            None,
+            crate::policy::Stance::May,
+        )
+        .0;
+        let must = explain::decide_symbolic(
+            &self.world,
+            &caller,
+            action,
+            resource,
+            None,
+            crate::policy::Stance::Must,
+        )
+        .0;
+        Some((may, must))
+    }
+
+    /// Administrators: allowed every action on every resource.
+    pub fn admins(&self) -> Vec<Admin> {
+        self.principals()
+            .into_iter()
+            .filter_map(|p| {
+                self.full_admins.get(&p).map(|&must| Admin {
+                    arn: self.arn(p).to_string(),
+                    conditional: !must,
+                })
+            })
+            .collect()
+    }
+
+    /// Is `p` an administrator (`Some(conditional)`)?
+    pub fn is_admin(&self, p: Id) -> Option<bool> {
+        self.full_admins.get(&p).map(|must| !must)
+    }
+
+    /// Principals `p` can act as, with hops; an administrator's own grants on its account
+    /// are left out (it can act as every principal there), its role assumptions are kept.
+    pub fn reachable(&self, p: Id) -> Vec<Reached> {
+        let admin = self.full_admins.contains_key(&p);
+        let take = |via: Via| !admin || via == Via::Assume;
+        let all = self.graph.walk_where(p, false, take);
+        let must = self.graph.walk_where(p, true, take);
+        let mut out: Vec<Reached> = all
+            .iter()
+            .filter(|(&q, _)| q != p && self.compiled.universe.is_principal(q))
+            .map(|(&q, visit)| Reached {
+                arn: self.arn(q).to_string(),
+                hops: visit.hops,
+                conditional: !must.contains_key(&q),
+            })
+            .collect();
+        out.sort_by(|a, b| (a.hops, &a.arn).cmp(&(b.hops, &b.arn)));
+        out
+    }
+
+    /// The shortest path from `from` to `to`, preferring one without conditions.
+    pub fn path(&self, from: Id, to: Id) -> Option<Vec<Step>> {
+        for must_only in [true, false] {
+            let visits = self.graph.walk(from, must_only);
+            if visits.contains_key(&to) {
+                return Some(self.steps(&visits, from, to));
+            }
+        }
+        None
+    }
+
+    fn steps(&self, visits: &HashMap<u32, graph::Visit>, from: Id, to: Id) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut node = to;
+        while node != from {
+            let Some((prev, via, _)) = visits[&node].parent else {
+                break;
+            };
+            steps.push(self.step(prev, node, via));
+            node = prev;
+        }
+        steps.reverse();
+        steps
+    }
+
+    /// One step, explained by the policy core.
+    fn step(&self, from: Id, to: Id, via: Via) -> Step {
+        let (technique, checks): (String, Vec<Check>) = match via {
+            Via::Assume => ("assume-role".into(), vec![ASSUME]),
+            Via::Technique(v) => {
+                let t = &TECHNIQUES[v as usize];
+                let mut checks = vec![t.check];
+                checks.extend(t.aux);
+                (t.id.to_string(), checks)
+            }
+            Via::Outside => ("trusted-outside".into(), Vec::new()),
+        };
+        let mut statements = Vec::new();
+        let mut conditions = Vec::new();
+        if let Some(caller) = self.caller(from) {
+            for check in &checks {
+                let resource = if check.target == TargetKind::Aux {
+                    "*"
+                } else {
+                    self.arn(to)
+                };
+                let (s, c) =
+                    explain::explain(&self.world, &caller, check.action, resource, Some(check));
+                statements.extend(s);
+                conditions.extend(c);
+            }
+        }
+        if let Via::Technique(v) = via {
+            if let Some(what) = TECHNIQUES[v as usize].assumes {
+                conditions.push(format!("assumes {what}"));
+            }
+        }
+        Step {
+            from: self.arn(from).to_string(),
+            to: self.arn(to).to_string(),
+            technique,
+            actions: checks.iter().map(|c| c.action.to_string()).collect(),
+            conditions,
+            statements,
+        }
+    }
+
+    /// How `p` can become an administrator, if it is not one: the shortest way, preferring
+    /// one without conditions.
+    pub fn escalation(&self, p: Id) -> Option<Escalation> {
+        if self.full_admins.contains_key(&p) {
+            return None;
+        }
+        for must_only in [true, false] {
+            let visits = self.graph.walk(p, must_only);
+            let mut best: Option<(u32, Vec<Step>)> = None;
+            let mut consider = |hops: u32, path: Vec<Step>| {
+                if best.as_ref().is_none_or(|(h, _)| hops < *h) {
+                    best = Some((hops, path));
+                }
+            };
+            let mut order: Vec<(&u32, &graph::Visit)> = visits.iter().collect();
+            order.sort_by_key(|(q, v)| (v.hops, **q));
+            for (&q, visit) in order {
+                if q != p && self.full_admins.get(&q).is_some_and(|&m| m || !must_only) {
+                    consider(visit.hops, self.steps(&visits, p, q));
+                }
+                for &(v, m) in self.self_admins.get(&q).into_iter().flatten() {
+                    if m || !must_only {
+                        let mut path = self.steps(&visits, p, q);
+                        path.push(self.self_step(q, v));
+                        consider(visit.hops + 1, path);
+                    }
+                }
+                for &(t, v, m) in self.empowers.get(&q).into_iter().flatten() {
+                    // One writes the policy of a principal one acts as in one hop, or a
+                    // principal one acts as in one hop writes one's own (deeper chains of
+                    // writes are not derived yet: see README).
+                    let one_hop = |x: Id| visits.get(&x).is_some_and(|v| v.hops == 1);
+                    let acts_as = q == p && one_hop(t) || t == p && one_hop(q);
+                    let free = self.unbounded.get(&t).is_some_and(|&u| u || !must_only);
+                    if (m || !must_only) && acts_as && free {
+                        // Write the policy of a principal one can act as, then act as it.
+                        let mut path = self.steps(&visits, p, q);
+                        path.push(self.step(q, t, Via::Technique(v)));
+                        path.extend(self.steps(&visits, p, t));
+                        path.push(Step {
+                            from: self.arn(t).to_string(),
+                            to: "admin".into(),
+                            technique: "holds-written-policy".into(),
+                            actions: Vec::new(),
+                            conditions: Vec::new(),
+                            statements: Vec::new(),
+                        });
+                        consider(visit.hops + 2, path);
+                    }
+                }
+            }
+            if let Some((_, path)) = best {
+                return Some(Escalation {
+                    conditional: !must_only,
+                    path,
+                });
+            }
+        }
+        None
+    }
+
+    fn self_step(&self, q: Id, v: Tech) -> Step {
+        if v == CREATE_ROLE_TECH {
+            let mut step = Step {
+                from: self.arn(q).to_string(),
+                to: "admin".into(),
+                technique: crate::compile::techniques::CREATE_ROLE_TECHNIQUE.into(),
+                actions: vec![
+                    "iam:CreateRole".into(),
+                    "iam:AttachRolePolicy | iam:PutRolePolicy".into(),
+                ],
+                conditions: Vec::new(),
+                statements: Vec::new(),
+            };
+            if let Some(caller) = self.caller(q) {
+                let (s, c) = explain::explain(&self.world, &caller, "iam:CreateRole", "*", None);
+                step.statements = s;
+                step.conditions = c;
+            }
+            return step;
+        }
+        let t = &TECHNIQUES[v as usize];
+        // The target the technique was applied to: the principal itself, its group, or a
+        // policy it holds.
+        let target = match t.check.target {
+            TargetKind::User | TargetKind::Role => Some(q),
+            TargetKind::Group => self
+                .compiled
+                .facts
+                .member
+                .iter()
+                .find(|&&(u, _)| u == q)
+                .map(|&(_, g)| g),
+            TargetKind::Policy => self
+                .compiled
+                .facts
+                .policy_document
+                .iter()
+                .find(|&&(_, pol)| {
+                    self.compiled.facts.attached.iter().any(|&(e, d)| {
+                        d == pol
+                            && (e == q
+                                || self
+                                    .compiled
+                                    .facts
+                                    .member
+                                    .iter()
+                                    .any(|&(u, g)| u == q && g == e))
+                    })
+                })
+                .map(|&(node, _)| node),
+            _ => None,
+        };
+        let mut step = self.step(q, target.unwrap_or(q), Via::Technique(v));
+        step.to = "admin".into();
+        step
+    }
+
+    /// Who can become an administrator, with how.
+    pub fn escalations(&self) -> Vec<(String, Escalation)> {
+        self.principals()
+            .into_iter()
+            .filter_map(|p| self.escalation(p).map(|e| (self.arn(p).to_string(), e)))
+            .collect()
+    }
+
+    /// Roles that principals outside the input can assume.
+    pub fn external_access(&self) -> Vec<ExternalAccess> {
+        let mut out: Vec<ExternalAccess> = Vec::new();
+        let mut best: HashMap<(Id, Id), bool> = HashMap::new();
+        for &(source, role, must) in &self.compiled.facts.outside {
+            *best.entry((source, role)).or_insert(false) |= must;
+        }
+        for ((source, role), must) in best {
+            let kind = match self.compiled.universe.node(source).kind {
+                NodeKind::ExternalAccount => "external-account",
+                NodeKind::Public => "public",
+                NodeKind::Federated => "federated",
+                _ => continue,
+            };
+            out.push(ExternalAccess {
+                source: self.arn(source).to_string(),
+                kind,
+                role: self.arn(role).to_string(),
+                conditional: !must,
+            });
+        }
+        out.sort_by(|a, b| (&a.role, &a.source).cmp(&(&b.role, &b.source)));
+        out
+    }
+
+    /// Principals that can call `action` on `resource` (the policy core, per principal).
+    pub fn who_can(&self, action: &str, resource: &str) -> Vec<WhoCan> {
+        let mut out = Vec::new();
+        for p in self.principals() {
+            let Some(caller) = self.caller(p) else {
+                continue;
+            };
+            let (may, must) = explain::allowed(&self.world, &caller, action, resource, None);
+            if may {
+                out.push(WhoCan {
+                    arn: self.arn(p).to_string(),
+                    conditional: !must,
+                });
+            }
+        }
+        out
+    }
+
+    /// What `p` can do: per service, the catalog actions allowed on some resource.
+    pub fn what_can(&self, p: Id) -> Vec<ServiceAccess> {
+        let Some(caller) = self.caller(p) else {
+            return Vec::new();
+        };
+        let catalog = crate::catalog::Catalog::bundled();
+        let view = self.world.view(&caller, "sts:GetCallerIdentity", "*", None);
+        let statements: Vec<&crate::policy::Statement> = view
+            .policies
+            .identity
+            .iter()
+            .flat_map(|p| &p.statements)
+            .filter(|s| s.effect == crate::policy::Effect::Allow)
+            .collect();
+        let mut out = Vec::new();
+        for service in catalog.services() {
+            let range = catalog.service_range(service).expect("listed");
+            let mut access = ServiceAccess {
+                service: service.to_string(),
+                actions: Vec::new(),
+                conditional_actions: Vec::new(),
+                of: range.len(),
+            };
+            for id in range {
+                let info = catalog.action(id);
+                if !statements
+                    .iter()
+                    .any(|s| s.action_matches(service, info.name))
+                {
+                    continue;
+                }
+                let action = format!("{service}:{}", info.name);
+                let (may, must) = explain::allowed(&self.world, &caller, &action, "*", None);
+                if must {
+                    access.actions.push(info.name.to_string());
+                } else if may {
+                    access.conditional_actions.push(info.name.to_string());
+                }
+            }
+            if !access.actions.is_empty() || !access.conditional_actions.is_empty() {
+                out.push(access);
+            }
+        }
+        out
+    }
+
+    /// Roles assumed across accounts: (principal, role, conditional).
+    pub fn cross_account(&self) -> Vec<(String, String, bool)> {
+        let mut best: HashMap<(Id, Id), bool> = HashMap::new();
+        for &(p, r, must) in &self.derived.assumes {
+            let u = &self.compiled.universe;
+            if u.node(p).account != u.node(r).account {
+                *best.entry((p, r)).or_insert(false) |= must;
+            }
+        }
+        let mut out: Vec<_> = best
+            .into_iter()
+            .map(|((p, r), must)| (self.arn(p).to_string(), self.arn(r).to_string(), !must))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Roles whose trust names `"*"`.
+    pub fn public_trust(&self) -> Vec<String> {
+        let roles: HashSet<Id> = self
+            .compiled
+            .facts
+            .trust_public
+            .iter()
+            .map(|&(r, _)| r)
+            .collect();
+        let mut out: Vec<String> = roles.into_iter().map(|r| self.arn(r).to_string()).collect();
+        out.sort();
+        out
+    }
+}

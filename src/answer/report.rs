@@ -1,0 +1,251 @@
+//! The whole-organisation report of `iamlog analyze`: per principal, and findings ordered by
+//! risk (the JSON shape is part of the contract: see README "analyze --format json").
+
+use super::{Analysis, Escalation, Reached};
+use crate::compile::techniques::NOT_MODELLED;
+use crate::compile::universe::NodeKind;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// The report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Every user and role.
+    pub principals: Vec<PrincipalReport>,
+    /// Findings, most severe first.
+    pub findings: Vec<Finding>,
+    /// Why the answers may be incomplete.
+    pub incomplete: Vec<String>,
+    /// Rows of spec §10 the analysis does not derive.
+    pub not_modelled: Vec<String>,
+}
+
+/// One principal.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrincipalReport {
+    /// Its ARN.
+    pub arn: String,
+    /// `user` or `role`.
+    pub kind: &'static str,
+    /// Its account.
+    pub account: String,
+    /// Allowed every action on every resource (unconditionally, or under conditions).
+    pub admin: bool,
+    /// True if it is an administrator only under conditions.
+    pub admin_conditional: bool,
+    /// How it can become an administrator, if it is not one.
+    pub escalates_to_admin: Option<Escalation>,
+    /// Principals it can act as (for an administrator: the roles it can assume).
+    pub reachable: Vec<Reached>,
+}
+
+/// A finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// `admin`, `escalation`, `external-access`, `public-trust`, `cross-account`.
+    pub kind: &'static str,
+    /// `high`, `medium` or `low`.
+    pub severity: &'static str,
+    /// The principal or role concerned.
+    pub subject: String,
+    /// One line a person understands.
+    pub message: String,
+    /// True if a condition gates it.
+    pub conditional: bool,
+}
+
+impl Analysis {
+    /// The report.
+    pub fn report(&self) -> Report {
+        let mut principals = Vec::new();
+        let mut findings = Vec::new();
+        for p in self.principals() {
+            let node = self.compiled.universe.node(p);
+            let arn = node.name.clone();
+            let admin = self.is_admin(p);
+            let escalation = self.escalation(p);
+            if let Some(conditional) = admin {
+                findings.push(Finding {
+                    kind: "admin",
+                    severity: "high",
+                    subject: arn.clone(),
+                    message: format!(
+                        "{arn} is allowed every action on every resource{}",
+                        if conditional { " under conditions" } else { "" }
+                    ),
+                    conditional,
+                });
+            }
+            if let Some(e) = &escalation {
+                let how: Vec<&str> = e.path.iter().map(|s| s.technique.as_str()).collect();
+                findings.push(Finding {
+                    kind: "escalation",
+                    severity: "high",
+                    subject: arn.clone(),
+                    message: format!(
+                        "{arn} can become an administrator in {} step{} ({}){}",
+                        e.path.len(),
+                        if e.path.len() == 1 { "" } else { "s" },
+                        how.join(", then "),
+                        if e.conditional {
+                            ", under conditions"
+                        } else {
+                            ""
+                        }
+                    ),
+                    conditional: e.conditional,
+                });
+            }
+            principals.push(PrincipalReport {
+                arn,
+                kind: if node.kind == NodeKind::User {
+                    "user"
+                } else {
+                    "role"
+                },
+                account: self
+                    .compiled
+                    .universe
+                    .account_id(p)
+                    .unwrap_or("")
+                    .to_string(),
+                admin: admin.is_some(),
+                admin_conditional: admin == Some(true),
+                escalates_to_admin: escalation,
+                reachable: self.reachable(p),
+            });
+        }
+        for e in self.external_access() {
+            findings.push(Finding {
+                kind: "external-access",
+                severity: if e.kind == "public" { "high" } else { "medium" },
+                subject: e.role.clone(),
+                message: format!(
+                    "{} can assume {}{}",
+                    e.source,
+                    e.role,
+                    if e.conditional {
+                        " under conditions"
+                    } else {
+                        ""
+                    }
+                ),
+                conditional: e.conditional,
+            });
+        }
+        for role in self.public_trust() {
+            findings.push(Finding {
+                kind: "public-trust",
+                severity: "medium",
+                subject: role.clone(),
+                message: format!("the trust policy of {role} names \"*\""),
+                conditional: false,
+            });
+        }
+        for (p, r, conditional) in self.cross_account() {
+            findings.push(Finding {
+                kind: "cross-account",
+                severity: "low",
+                subject: p.clone(),
+                message: format!(
+                    "{p} can assume {r} in another account{}",
+                    if conditional { " under conditions" } else { "" }
+                ),
+                conditional,
+            });
+        }
+        let rank = |f: &Finding| match f.severity {
+            "high" => 0,
+            "medium" => 1,
+            _ => 2,
+        };
+        findings.sort_by_key(|f| (rank(f), f.conditional));
+        Report {
+            principals,
+            findings,
+            incomplete: self.compiled.incomplete.clone(),
+            not_modelled: NOT_MODELLED
+                .iter()
+                .map(|(row, what)| format!("spec §10 row {row}: {what}"))
+                .collect(),
+        }
+    }
+}
+
+impl Report {
+    /// The report as text for people: findings by risk, then what each principal reaches.
+    pub fn to_text(&self, explain: bool) -> String {
+        let mut out = String::new();
+        let count = |kind: &str| self.findings.iter().filter(|f| f.kind == kind).count();
+        let _ = writeln!(
+            out,
+            "{} principals: {} administrators, {} can escalate to administrator, {} external accesses, {} cross-account assumptions",
+            self.principals.len(),
+            count("admin"),
+            count("escalation"),
+            count("external-access"),
+            count("cross-account"),
+        );
+        for (kind, title) in [
+            ("admin", "Administrators"),
+            ("escalation", "Escalation to administrator"),
+            ("external-access", "Access from outside"),
+            ("public-trust", "Trust policies naming \"*\""),
+            ("cross-account", "Cross-account delegation"),
+        ] {
+            let findings: Vec<&Finding> = self.findings.iter().filter(|f| f.kind == kind).collect();
+            if findings.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{title}");
+            for f in findings {
+                let _ = writeln!(out, "  [{}] {}", f.severity, f.message);
+                if explain && kind == "escalation" {
+                    let path = self
+                        .principals
+                        .iter()
+                        .find(|p| p.arn == f.subject)
+                        .and_then(|p| p.escalates_to_admin.as_ref());
+                    for step in path.map(|e| &e.path[..]).unwrap_or_default() {
+                        let _ = writeln!(
+                            out,
+                            "      {} -> {} via {} ({})",
+                            step.from,
+                            step.to,
+                            step.technique,
+                            step.actions.join(", ")
+                        );
+                        for c in &step.conditions {
+                            let _ = writeln!(out, "        if {c}");
+                        }
+                        for s in &step.statements {
+                            let _ = writeln!(
+                                out,
+                                "        {} {} {}#{}{}",
+                                s.effect,
+                                s.source,
+                                s.file,
+                                s.pointer,
+                                s.sid
+                                    .as_ref()
+                                    .map(|sid| format!(" ({sid})"))
+                                    .unwrap_or_default()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if !self.incomplete.is_empty() {
+            let _ = writeln!(out, "\nIncomplete input");
+            for i in &self.incomplete {
+                let _ = writeln!(out, "  {i}");
+            }
+        }
+        let _ = writeln!(out, "\nNot modelled yet");
+        for n in &self.not_modelled {
+            let _ = writeln!(out, "  {n}");
+        }
+        out
+    }
+}

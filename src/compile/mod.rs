@@ -1,0 +1,1068 @@
+//! Compile: the model lowered to Datalog facts (DESIGN.md "compile").
+//!
+//! Every principal, target and scope is interned to a `u32` ([`universe`]). Each statement
+//! that can touch one of the analysis' [`techniques::all_checks`] is matched here, once:
+//! its Action against each check (the same matchers [`Statement::applies`] uses), its
+//! Resource against the inventory of IAM objects the model knows ([`scope`]), and its
+//! Condition in two stances ([`Stance::May`], [`Stance::Must`]) so that a condition the
+//! analysis cannot decide is carried as "conditional", never guessed. A statement that reads
+//! the principal's own attributes (`aws:username`, `aws:PrincipalTag/...`,
+//! `aws:PrincipalArn`, ...) is decided per principal that holds it.
+//!
+//! Wildcards are never expanded into principal x target tuples: a Resource that covers every
+//! target of a kind in an account becomes one *class* scope, `"*"` one *any* scope, and the
+//! rules in [`crate::derive`] decide classes as wholes.
+
+pub mod scope;
+pub mod techniques;
+pub mod universe;
+
+use crate::model::{Document, Role, User, World};
+use crate::policy::document::{RequestView, ResourceQuery};
+use crate::policy::{arn::Fields, document::PrincipalElement, PrincipalMatch};
+use crate::policy::{
+    Caller, Context, ContextValue, Effect, Policy, PrincipalEntry, Stance, Statement,
+};
+use scope::Inventory;
+use std::collections::HashMap;
+use techniques::{Check, Gain, Precondition, TargetKind, TECHNIQUES};
+use universe::{Id, NodeKind, Universe, ANY};
+
+/// A policy document's id.
+pub type Pol = u32;
+/// A statement's id (index into [`Compiled::statements`]).
+pub type Stmt = u32;
+/// A check's id (index into [`Compiled::checks`]).
+pub type CheckId = u32;
+/// A technique's id (index into [`techniques::TECHNIQUES`]).
+pub type Tech = u32;
+/// An account's index in [`Universe::accounts`].
+pub type Acct = u32;
+/// An SCP level's id (one per account and level).
+pub type Level = u32;
+
+/// The facts, one `Vec` per relation, as the derive stage reads them. Every tuple's `bool`
+/// is the stance: `true` for "in every request" (must), `false` for "in some request" (may).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Users and roles, with their account.
+    pub principal: Vec<(Id, Acct)>,
+    /// Users.
+    pub user: Vec<Id>,
+    /// Group membership: user, group.
+    pub member: Vec<(Id, Id)>,
+    /// Identity policies: user, group or role; document.
+    pub attached: Vec<(Id, Pol)>,
+    /// Permissions boundaries: principal, document.
+    pub boundary: Vec<(Id, Pol)>,
+    /// Statements of documents that touch some check.
+    pub statement: Vec<(Pol, Stmt)>,
+    /// Statements with `"Effect": "Allow"` (the others deny).
+    pub allows: Vec<Stmt>,
+    /// A statement's Action covers a check and its Condition holds in a stance, for every
+    /// holder ([`ANY`]) or for one principal.
+    pub applies: Vec<(Stmt, CheckId, Id, bool)>,
+    /// A statement's Resource covers a scope (for every holder or for one principal).
+    pub on: Vec<(Stmt, Id, Id, bool)>,
+    /// A scope and every scope that encloses it, itself included.
+    pub within: Vec<(Id, Id)>,
+    /// Every scope that encloses another, for expanding wide grants into classes.
+    pub contains: Vec<(Id, Id)>,
+    /// Targets and their class.
+    pub in_class: Vec<(Id, Id)>,
+    /// The class a check is decided on in an account (its target kind, or its aux class).
+    pub check_class: Vec<(CheckId, Acct, Id)>,
+    /// Checks decided on roles of any account (`sts:AssumeRole`).
+    pub cross_account: Vec<CheckId>,
+    /// The SCP levels of an account.
+    pub scp_level: Vec<(Acct, Level)>,
+    /// The SCPs of a level.
+    pub level_policy: Vec<(Level, Pol)>,
+    /// Principals exempt from SCPs (service-linked roles).
+    pub scp_exempt: Vec<Id>,
+    /// Roles and their account.
+    pub role: Vec<(Id, Acct)>,
+    /// Trust names the principal (or its role): spec §5 `Direct`/`ViaRole`.
+    pub trust_named: Vec<(Id, Id, bool)>,
+    /// Trust admits the principal through its account (identity Allow needed).
+    pub trust_via_account: Vec<(Id, Id, bool)>,
+    /// Trust names an account of the input (root or ID): role, account.
+    pub trust_account: Vec<(Id, Acct, bool)>,
+    /// Trust names `"*"`: role.
+    pub trust_public: Vec<(Id, bool)>,
+    /// A trust Deny applies to the principal: role, principal.
+    pub trust_denied: Vec<(Id, Id, bool)>,
+    /// Outside principals the trust admits (external accounts, `*`, IdPs, services): source, role.
+    pub outside: Vec<(Id, Id, bool)>,
+    /// RCPs of the role's account refuse callers of the account: role, account.
+    pub rcp_blocked: Vec<(Id, Acct, bool)>,
+    /// A technique's target check.
+    pub tech_check: Vec<(Tech, CheckId)>,
+    /// A technique's auxiliary checks.
+    pub tech_aux: Vec<(Tech, CheckId)>,
+    /// Techniques whose target check is itself auxiliary (the target comes from the
+    /// precondition): technique.
+    pub tech_on_aux: Vec<Tech>,
+    /// The target-side precondition holds: technique, target.
+    pub target_ok: Vec<(Tech, Id, bool)>,
+    /// Techniques by gain.
+    pub tech_gain: Vec<(Tech, u8)>,
+    /// Users' groups for group-level gains: group, member (same as `member`, reversed).
+    pub group_policy: Vec<(Id, Pol)>,
+    /// Customer managed policies as targets: policy node, document.
+    pub policy_document: Vec<(Id, Pol)>,
+    /// Accounts of the input.
+    pub account: Vec<Acct>,
+}
+
+/// Gain codes in [`Facts::tech_gain`].
+pub mod gain {
+    /// [`super::Gain::Act`].
+    pub const ACT: u8 = 0;
+    /// [`super::Gain::Empower`].
+    pub const EMPOWER: u8 = 1;
+    /// [`super::Gain::EmpowerMembers`].
+    pub const EMPOWER_MEMBERS: u8 = 2;
+    /// [`super::Gain::EmpowerHolders`].
+    pub const EMPOWER_HOLDERS: u8 = 3;
+    /// [`super::Gain::Join`].
+    pub const JOIN: u8 = 4;
+}
+
+/// Where a statement is, for explanations.
+#[derive(Debug, Clone)]
+pub struct StatementSite {
+    /// Its document.
+    pub document: Document,
+    /// Its index in the document.
+    pub index: usize,
+}
+
+impl StatementSite {
+    /// The statement.
+    pub fn statement(&self) -> &Statement {
+        &self.document.policy.statements[self.index]
+    }
+}
+
+/// The compiled organisation: interned universe, facts, and what they point back to.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// Interned nodes and accounts.
+    pub universe: Universe,
+    /// The facts.
+    pub facts: Facts,
+    /// The checks, by [`CheckId`].
+    pub checks: Vec<Check>,
+    /// Statements by [`Stmt`].
+    pub statements: Vec<StatementSite>,
+    /// Documents by [`Pol`].
+    pub documents: Vec<Document>,
+    /// Why answers may be incomplete (policies missing from the input, unmodelled rows).
+    pub incomplete: Vec<String>,
+    /// Special check ids.
+    pub full: CheckId,
+    /// `sts:AssumeRole`.
+    pub assume: CheckId,
+    /// `iam:CreateRole` and the two ways to give the new role a policy.
+    pub create_role: [CheckId; 3],
+    /// The node of each principal, by ARN.
+    principals: HashMap<String, Id>,
+}
+
+impl Compiled {
+    /// The id of a check.
+    pub fn check_id(&self, check: &Check) -> Option<CheckId> {
+        self.checks
+            .iter()
+            .position(|c| c == check)
+            .map(|i| i as CheckId)
+    }
+
+    /// The node of a user or role, by ARN.
+    pub fn principal(&self, arn: &str) -> Option<Id> {
+        self.principals.get(arn).copied()
+    }
+}
+
+/// Principal keys that make a statement depend on who holds it.
+fn reads_principal(key: &str) -> bool {
+    key.starts_with("aws:principal") || key == "aws:username" || key == "aws:userid"
+}
+
+/// Keys that depend on the target's account.
+fn reads_resource_account(key: &str) -> bool {
+    key == "aws:resourceaccount" || key == "aws:resourceorgid"
+}
+
+/// The caller a principal node stands for: a user, or a session of a role.
+pub fn caller_of_user(user: &User, account: &str) -> Caller {
+    Caller::User {
+        arn: user.arn.clone(),
+        account: account.to_string(),
+        name: user.name.clone(),
+    }
+}
+
+/// A session of `role`, as the analysis' principal for it.
+pub fn caller_of_role(role: &Role, account: &str) -> Caller {
+    Caller::Role {
+        arn: format!("arn:aws:sts::{account}:assumed-role/{}/iamlog", role.name),
+        account: account.to_string(),
+        name: role.name.clone(),
+        session: Some("iamlog".to_string()),
+    }
+}
+
+/// The keys a principal supplies, as [`World::view`] does (spec §3).
+fn principal_context(
+    world: &World,
+    caller: &Caller,
+    arn: &str,
+    tags: &[(String, String)],
+) -> Context {
+    let mut context = Context::new();
+    for (key, value) in caller.context_keys() {
+        context.insert(key, ContextValue::Single(value));
+    }
+    context.insert("aws:PrincipalArn", ContextValue::Single(arn.to_string()));
+    for (k, v) in tags {
+        context.insert(
+            &format!("aws:PrincipalTag/{k}"),
+            ContextValue::Single(v.clone()),
+        );
+    }
+    if let (Some(org), Some(account)) = (&world.organization, caller.account()) {
+        if org.account_parents.contains_key(account) || org.management_account == account {
+            context.insert("aws:PrincipalOrgID", ContextValue::Single(org.id.clone()));
+            context.insert(
+                "aws:PrincipalOrgPaths",
+                ContextValue::Multi(vec![org.path_of(account)]),
+            );
+        }
+    }
+    context
+}
+
+/// The keys the owner of a resource supplies.
+fn add_resource_keys(world: &World, context: &mut Context, owner: &str) {
+    context.insert(
+        "aws:ResourceAccount",
+        ContextValue::Single(owner.to_string()),
+    );
+    if let Some(org) = &world.organization {
+        if org.account_parents.contains_key(owner) || org.management_account == owner {
+            context.insert("aws:ResourceOrgID", ContextValue::Single(org.id.clone()));
+        }
+    }
+}
+
+const STANCES: [(Stance, bool); 2] = [(Stance::May, false), (Stance::Must, true)];
+
+/// A principal as the compiler sees it.
+struct Holder {
+    id: Id,
+    caller: Caller,
+    context: Context,
+}
+
+/// Lowers `world` to facts.
+pub fn compile(world: &World) -> Compiled {
+    Compiler::new(world).run()
+}
+
+struct Compiler<'w> {
+    world: &'w World,
+    universe: Universe,
+    facts: Facts,
+    checks: Vec<Check>,
+    statements: Vec<StatementSite>,
+    documents: Vec<Document>,
+    document_ids: HashMap<*const Policy, Pol>,
+    /// Principals holding each document (identity, boundary, or SCP).
+    holders: Vec<Vec<Id>>,
+    principals: Vec<Holder>,
+    principal_index: HashMap<String, Id>,
+    incomplete: Vec<String>,
+    inventory: Inventory,
+    organization_known: bool,
+}
+
+impl<'w> Compiler<'w> {
+    fn new(world: &'w World) -> Self {
+        let mut universe = Universe::default();
+        for account in &world.accounts {
+            universe.account(&account.id);
+        }
+        universe.modelled_accounts = world.accounts.len();
+        Compiler {
+            world,
+            universe,
+            facts: Facts::default(),
+            checks: techniques::all_checks(),
+            statements: Vec::new(),
+            documents: Vec::new(),
+            document_ids: HashMap::new(),
+            holders: Vec::new(),
+            principals: Vec::new(),
+            principal_index: HashMap::new(),
+            incomplete: Vec::new(),
+            inventory: Inventory::default(),
+            organization_known: world.organization.is_some(),
+        }
+    }
+
+    fn run(mut self) -> Compiled {
+        self.inventory = Inventory::build(self.world, &mut self.universe, &mut self.facts);
+        self.principals_and_policies();
+        self.organization_policies();
+        self.statements_to_facts();
+        self.trust();
+        self.techniques();
+        for (i, c) in self.checks.iter().enumerate() {
+            let i = i as CheckId;
+            if *c == techniques::ASSUME {
+                self.facts.cross_account.push(i);
+            }
+            for a in 0..self.universe.modelled_accounts as Acct {
+                let class = self.inventory.class(c.target, a);
+                self.facts.check_class.push((i, a, class));
+            }
+        }
+        let id = |c: &Check| {
+            self.checks
+                .iter()
+                .position(|x| x == c)
+                .expect("a built-in check") as CheckId
+        };
+        let full = id(&techniques::FULL);
+        let assume = id(&techniques::ASSUME);
+        let create_role = [
+            id(&techniques::CREATE_ROLE),
+            id(&Check {
+                action: "iam:PutRolePolicy",
+                passed_to: None,
+                target: TargetKind::Aux,
+            }),
+            id(&Check {
+                action: "iam:AttachRolePolicy",
+                passed_to: None,
+                target: TargetKind::Aux,
+            }),
+        ];
+        Compiled {
+            universe: self.universe,
+            facts: self.facts,
+            checks: self.checks,
+            statements: self.statements,
+            documents: self.documents,
+            incomplete: self.incomplete,
+            full,
+            assume,
+            create_role,
+            principals: self.principal_index,
+        }
+    }
+
+    fn document(&mut self, document: &Document) -> Pol {
+        let key = std::sync::Arc::as_ptr(&document.policy);
+        if let Some(&id) = self.document_ids.get(&key) {
+            return id;
+        }
+        let id = self.documents.len() as Pol;
+        self.documents.push(document.clone());
+        self.holders.push(Vec::new());
+        self.document_ids.insert(key, id);
+        id
+    }
+
+    fn managed(&mut self, arn: &str, holder: &str) -> Option<Pol> {
+        let world = self.world;
+        match world.managed_policy(arn).and_then(|p| p.default_version()) {
+            Some(v) => Some(self.document(&v.document)),
+            None => {
+                self.incomplete
+                    .push(format!("{arn} (attached to {holder}) is not in the input"));
+                None
+            }
+        }
+    }
+
+    /// Principals, groups, attachments and boundaries (spec §5 "policies in force", §8).
+    fn principals_and_policies(&mut self) {
+        let world = self.world;
+        for account in &world.accounts {
+            let acct = self.universe.account(&account.id);
+            let mut groups: HashMap<&str, Id> = HashMap::new();
+            for group in &account.groups {
+                let g = self.universe.lookup(&group.arn).expect("inventoried");
+                groups.insert(group.name.as_str(), g);
+                let mut pols: Vec<Pol> = group
+                    .inline
+                    .iter()
+                    .map(|p| self.document(&p.document))
+                    .collect();
+                for arn in &group.attached {
+                    pols.extend(self.managed(arn, &group.arn));
+                }
+                for pol in pols {
+                    self.facts.attached.push((g, pol));
+                    self.facts.group_policy.push((g, pol));
+                }
+            }
+            for user in &account.users {
+                let id = self.universe.lookup(&user.arn).expect("inventoried");
+                self.facts.principal.push((id, acct));
+                self.facts.user.push(id);
+                let caller = caller_of_user(user, &account.id);
+                let mut context = principal_context(world, &caller, &user.arn, &user.tags);
+                if let Some(uid) = &user.id {
+                    context.insert("aws:userid", ContextValue::Single(uid.clone()));
+                }
+                let mut pols: Vec<Pol> = user
+                    .inline
+                    .iter()
+                    .map(|p| self.document(&p.document))
+                    .collect();
+                for arn in &user.attached {
+                    pols.extend(self.managed(arn, &user.arn));
+                }
+                for &pol in &pols {
+                    self.facts.attached.push((id, pol));
+                    self.holders[pol as usize].push(id);
+                }
+                for name in &user.groups {
+                    match groups.get(name.as_str()) {
+                        Some(&g) => self.facts.member.push((id, g)),
+                        None => self
+                            .incomplete
+                            .push(format!("group {name} of {} is not in the input", user.arn)),
+                    }
+                }
+                self.boundary(id, user.boundary.as_deref(), &user.arn);
+                self.principal_index.insert(user.arn.clone(), id);
+                self.principals.push(Holder {
+                    id,
+                    caller,
+                    context,
+                });
+            }
+            for role in &account.roles {
+                let id = self.universe.lookup(&role.arn).expect("inventoried");
+                self.facts.principal.push((id, acct));
+                self.facts.role.push((id, acct));
+                let caller = caller_of_role(role, &account.id);
+                let context = principal_context(world, &caller, &role.arn, &role.tags);
+                let mut pols: Vec<Pol> = role
+                    .inline
+                    .iter()
+                    .map(|p| self.document(&p.document))
+                    .collect();
+                for arn in &role.attached {
+                    pols.extend(self.managed(arn, &role.arn));
+                }
+                for &pol in &pols {
+                    self.facts.attached.push((id, pol));
+                    self.holders[pol as usize].push(id);
+                }
+                self.boundary(id, role.boundary.as_deref(), &role.arn);
+                if role.is_service_linked() {
+                    self.facts.scp_exempt.push(id);
+                }
+                self.principal_index.insert(role.arn.clone(), id);
+                self.principals.push(Holder {
+                    id,
+                    caller,
+                    context,
+                });
+            }
+            for policy in account.policies.iter().filter(|p| !p.is_aws_managed()) {
+                if let (Some(node), Some(v)) =
+                    (self.universe.lookup(&policy.arn), policy.default_version())
+                {
+                    let pol = self.document(&v.document);
+                    self.facts.policy_document.push((node, pol));
+                }
+            }
+        }
+        // Members hold their groups' documents.
+        let by_group: HashMap<Id, Vec<Pol>> =
+            self.facts
+                .group_policy
+                .iter()
+                .fold(HashMap::new(), |mut m, &(g, pol)| {
+                    m.entry(g).or_default().push(pol);
+                    m
+                });
+        for &(user, group) in &self.facts.member {
+            for &pol in by_group.get(&group).into_iter().flatten() {
+                self.holders[pol as usize].push(user);
+            }
+        }
+    }
+
+    fn boundary(&mut self, id: Id, boundary: Option<&str>, holder: &str) {
+        if let Some(arn) = boundary {
+            match self.managed(arn, holder) {
+                Some(pol) => {
+                    self.facts.boundary.push((id, pol));
+                    self.holders[pol as usize].push(id);
+                }
+                None => {
+                    // An unknown boundary: the principal is treated as unbounded (the answer
+                    // errs toward access) and the answer says so.
+                }
+            }
+        }
+    }
+
+    /// SCP levels per account (spec §5 "Where guardrails apply").
+    fn organization_policies(&mut self) {
+        let world = self.world;
+        let Some(org) = &world.organization else {
+            return;
+        };
+        let mut level_id: Level = 0;
+        for account in &world.accounts {
+            let acct = self.universe.account(&account.id);
+            let chain = org.chain(&account.id, false);
+            let members: Vec<Id> = self
+                .facts
+                .principal
+                .iter()
+                .filter(|(_, a)| *a == acct)
+                .map(|(p, _)| *p)
+                .collect();
+            for level in chain {
+                self.facts.scp_level.push((acct, level_id));
+                for document in &level {
+                    let pol = self.document(document);
+                    self.facts.level_policy.push((level_id, pol));
+                    self.holders[pol as usize].extend(&members);
+                }
+                level_id += 1;
+            }
+        }
+    }
+
+    /// Applies and On facts for every statement that touches a check.
+    fn statements_to_facts(&mut self) {
+        for holders in &mut self.holders {
+            holders.sort_unstable();
+            holders.dedup();
+        }
+        let holder_index: HashMap<Id, usize> = self
+            .principals
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.id, i))
+            .collect();
+        let empty = Context::new();
+        for pol in 0..self.documents.len() {
+            let document = self.documents[pol].clone();
+            for (index, statement) in document.policy.statements.iter().enumerate() {
+                let checks: Vec<CheckId> = (0..self.checks.len() as CheckId)
+                    .filter(|&c| covers_check(statement, &self.checks[c as usize]))
+                    .collect();
+                if checks.is_empty() {
+                    continue;
+                }
+                let s = self.statements.len() as Stmt;
+                self.statements.push(StatementSite {
+                    document: document.clone(),
+                    index,
+                });
+                self.facts.statement.push((pol as Pol, s));
+                if statement.effect == Effect::Allow {
+                    self.facts.allows.push(s);
+                }
+                let per_principal = statement.condition.keys().any(reads_principal)
+                    || statement
+                        .resource
+                        .as_ref()
+                        .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
+                let holders: Vec<(Id, &Context)> = if per_principal {
+                    self.holders[pol]
+                        .iter()
+                        .map(|id| (*id, &self.principals[holder_index[id]].context))
+                        .collect()
+                } else {
+                    vec![(ANY, &empty)]
+                };
+                let (rest, by_owner) = split_condition(statement);
+                for (holder, context) in holders {
+                    for &c in &checks {
+                        let check = self.checks[c as usize];
+                        for (stance, must) in STANCES {
+                            let mut ctx = context.clone();
+                            if let Some(service) = check.passed_to {
+                                ctx.insert(
+                                    "iam:PassedToService",
+                                    ContextValue::Single(service.into()),
+                                );
+                            }
+                            let ctx = ctx.symbolic(stance, self.organization_known);
+                            if rest.holds_in(&ctx, statement.effect) {
+                                self.facts.applies.push((s, c, holder, must));
+                            }
+                        }
+                    }
+                    let scopes = self.inventory.scopes(
+                        &mut self.universe,
+                        statement,
+                        context,
+                        by_owner.is_some(),
+                    );
+                    for scope in scopes {
+                        for (stance, must) in STANCES {
+                            let holds = match &by_owner {
+                                None => true,
+                                Some(condition) => {
+                                    let owner = self.universe.account_id(scope).unwrap_or("");
+                                    let mut ctx = context.clone();
+                                    add_resource_keys(self.world, &mut ctx, owner);
+                                    condition.holds_in(
+                                        &ctx.symbolic(stance, self.organization_known),
+                                        statement.effect,
+                                    )
+                                }
+                            };
+                            if holds {
+                                self.facts.on.push((s, holder, scope, must));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Trust facts for `sts:AssumeRole` (spec §6), and RCPs on it (spec §5).
+    fn trust(&mut self) {
+        let world = self.world;
+        for account in &world.accounts {
+            let acct = self.universe.account(&account.id);
+            for role in &account.roles {
+                let r = self.universe.lookup(&role.arn).expect("inventoried");
+                let Some(trust) = &role.trust else { continue };
+                for statement in &trust.policy.statements {
+                    if statement.action_matches("sts", "AssumeRole") {
+                        self.trust_statement(r, role, &account.id, statement);
+                    }
+                    if statement.action_matches("sts", "AssumeRoleWithWebIdentity")
+                        || statement.action_matches("sts", "AssumeRoleWithSAML")
+                    {
+                        self.federated_trust(r, &account.id, statement);
+                    }
+                }
+                self.rcps(r, role, &account.id, acct);
+            }
+        }
+    }
+
+    fn trust_statement(&mut self, r: Id, role: &Role, owner: &str, statement: &Statement) {
+        let per_principal = statement.condition.keys().any(reads_principal)
+            || statement.effect == Effect::Deny
+            || matches!(&statement.principal, PrincipalElement::Listed(p) if p.negated);
+        let fields = Fields::split(&role.arn);
+        let view_of = |caller: &Caller, context: &Context| -> Option<PrincipalMatch> {
+            statement
+                .applies(&RequestView {
+                    caller,
+                    service: "sts",
+                    action: "AssumeRole",
+                    resource: ResourceQuery::Exact(fields),
+                    context,
+                    resource_is_attached: true,
+                })
+                .map(|a| a.principal)
+        };
+        if per_principal {
+            // Decided for every principal of the input: exact, and rare.
+            for h in 0..self.principals.len() {
+                let holder = &self.principals[h];
+                for (stance, must) in STANCES {
+                    let mut ctx = holder.context.clone();
+                    add_resource_keys(self.world, &mut ctx, owner);
+                    let ctx = ctx.symbolic(stance, self.organization_known);
+                    let Some(m) = view_of(&holder.caller, &ctx) else {
+                        continue;
+                    };
+                    let fact = (r, holder.id, must);
+                    match (statement.effect, m) {
+                        (Effect::Deny, _) => self.facts.trust_denied.push(fact),
+                        (Effect::Allow, PrincipalMatch::ViaAccount) => {
+                            self.facts.trust_via_account.push(fact)
+                        }
+                        (Effect::Allow, _) => self.facts.trust_named.push(fact),
+                    }
+                }
+            }
+            if statement.effect == Effect::Deny {
+                return;
+            }
+        }
+        let PrincipalElement::Listed(principals) = &statement.principal else {
+            return;
+        };
+        if principals.negated {
+            return;
+        }
+        let mut base = Context::new();
+        add_resource_keys(self.world, &mut base, owner);
+        for (stance, must) in STANCES {
+            // Outside principals hold none of the principal keys the model fixes.
+            let ctx = base.clone().symbolic(stance, self.organization_known);
+            if !statement.condition.holds_in(&ctx, Effect::Allow) {
+                continue;
+            }
+            for entry in &principals.items {
+                match entry {
+                    PrincipalEntry::Arn(arn) => match self.named_principal(arn) {
+                        Some(p) if !per_principal => self.facts.trust_named.push((r, p, must)),
+                        Some(_) => {}
+                        None => {
+                            let account = arn.split(':').nth(4).unwrap_or("");
+                            if self.world.account(account).is_none() {
+                                self.outside(NodeKind::ExternalAccount, arn, r, false);
+                            }
+                        }
+                    },
+                    PrincipalEntry::Account(a) => match self.universe.account_of(a) {
+                        Some(i) if (i as usize) < self.universe.modelled_accounts => {
+                            if !per_principal {
+                                self.facts.trust_account.push((r, i, must));
+                            }
+                        }
+                        // The outside account's own policies are unknown: conditional.
+                        _ => self.outside(
+                            NodeKind::ExternalAccount,
+                            &format!("anyone in account {a}"),
+                            r,
+                            false,
+                        ),
+                    },
+                    PrincipalEntry::Everyone => {
+                        if !per_principal {
+                            self.facts.trust_public.push((r, must));
+                        }
+                        self.outside(NodeKind::Public, "anyone (*)", r, must);
+                    }
+                    PrincipalEntry::Service(service) => {
+                        self.outside(NodeKind::Service, service, r, must)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// An outside source that can assume role `r`.
+    fn outside(&mut self, kind: NodeKind, name: &str, r: Id, must: bool) {
+        let source = self.universe.intern(kind, name, None);
+        self.facts.outside.push((source, r, must));
+    }
+
+    /// Users of a SAML or OIDC provider the trust admits (spec §6): an outside source, "anyone
+    /// at" the provider, conditional when claims (`:sub`, `:aud`) narrow it.
+    fn federated_trust(&mut self, r: Id, owner: &str, statement: &Statement) {
+        if statement.effect != Effect::Allow {
+            return;
+        }
+        let PrincipalElement::Listed(principals) = &statement.principal else {
+            return;
+        };
+        for entry in &principals.items {
+            let PrincipalEntry::Federated(provider) = entry else {
+                continue;
+            };
+            for (stance, must) in STANCES {
+                let mut ctx = Context::new();
+                add_resource_keys(self.world, &mut ctx, owner);
+                let ctx = ctx.symbolic(stance, self.organization_known);
+                if statement.condition.holds_in(&ctx, Effect::Allow) {
+                    let name = format!("anyone at {provider}");
+                    let source = self.universe.intern(NodeKind::Federated, &name, None);
+                    self.facts.outside.push((source, r, must));
+                }
+            }
+        }
+    }
+
+    /// The principal node an ARN in a trust policy names: a user, a role, or a role session.
+    fn named_principal(&self, arn: &str) -> Option<Id> {
+        if let Some(&p) = self.principal_index.get(arn) {
+            return Some(p);
+        }
+        let parsed = crate::policy::arn::Arn::parse(arn)?;
+        let name = parsed
+            .resource
+            .strip_prefix("assumed-role/")
+            .and_then(|r| r.split('/').next())
+            .or_else(|| {
+                parsed
+                    .resource
+                    .strip_prefix("role/")
+                    .map(|r| r.rsplit('/').next().unwrap_or(r))
+            })?;
+        let account = self.world.account(parsed.account)?;
+        let role = account.roles.iter().find(|r| r.name == name)?;
+        self.principal_index.get(&role.arn).copied()
+    }
+
+    /// RCPs of the role's account for callers of each account (spec §5 step 2).
+    fn rcps(&mut self, r: Id, role: &Role, owner: &str, _acct: Acct) {
+        let Some(org) = &self.world.organization else {
+            return;
+        };
+        let chain = org.chain(owner, true);
+        let custom = chain.iter().flatten().any(|d| {
+            d.origin.file.is_some() || d.origin.text.is_some() || !d.origin.pointer.is_empty()
+        });
+        if chain.is_empty() || !custom {
+            return;
+        }
+        let fields = Fields::split(&role.arn);
+        for a in 0..self.universe.modelled_accounts {
+            let caller = Caller::Root {
+                account: self.universe.accounts[a].clone(),
+            };
+            for (stance, must) in STANCES {
+                let mut ctx = Context::new();
+                for (key, value) in caller.context_keys() {
+                    ctx.insert(key, ContextValue::Single(value));
+                }
+                add_resource_keys(self.world, &mut ctx, owner);
+                let ctx = ctx.symbolic(stance, self.organization_known);
+                let view = RequestView {
+                    caller: &caller,
+                    service: "sts",
+                    action: "AssumeRole",
+                    resource: ResourceQuery::Exact(fields),
+                    context: &ctx,
+                    resource_is_attached: true,
+                };
+                let applies = |d: &Document, effect: Effect| {
+                    d.policy
+                        .statements
+                        .iter()
+                        .any(|s| s.effect == effect && s.applies(&view).is_some())
+                };
+                let denied = chain.iter().flatten().any(|d| applies(d, Effect::Deny));
+                let missing = chain
+                    .iter()
+                    .any(|level| !level.iter().any(|d| applies(d, Effect::Allow)));
+                if denied || missing {
+                    self.facts.rcp_blocked.push((r, a as Acct, must));
+                }
+            }
+        }
+    }
+
+    /// Technique facts: checks, gains, and the target-side preconditions (spec §7, §10).
+    fn techniques(&mut self) {
+        let world = self.world;
+        let trusts: HashMap<(Id, &str), [bool; 2]> = self.trusted_services();
+        for (t, technique) in TECHNIQUES.iter().enumerate() {
+            let t = t as Tech;
+            let id =
+                |c: &Check| self.checks.iter().position(|x| x == c).expect("listed") as CheckId;
+            self.facts.tech_check.push((t, id(&technique.check)));
+            for a in technique.aux {
+                self.facts.tech_aux.push((t, id(a)));
+            }
+            if technique.check.target == TargetKind::Aux {
+                self.facts.tech_on_aux.push(t);
+            }
+            let code = match technique.gain {
+                Gain::Act => gain::ACT,
+                Gain::Empower => gain::EMPOWER,
+                Gain::EmpowerMembers => gain::EMPOWER_MEMBERS,
+                Gain::EmpowerHolders => gain::EMPOWER_HOLDERS,
+                Gain::Join => gain::JOIN,
+            };
+            self.facts.tech_gain.push((t, code));
+            let mut ok = |target: Id, may: bool, must: bool| {
+                let must = must && technique.assumes.is_none();
+                if may {
+                    self.facts.target_ok.push((t, target, false));
+                }
+                if must {
+                    self.facts.target_ok.push((t, target, true));
+                }
+            };
+            for account in &world.accounts {
+                let node = |arn: &str| self.universe.lookup(arn).expect("inventoried");
+                match technique.precondition {
+                    Precondition::KeySlot
+                    | Precondition::NoPassword
+                    | Precondition::HasPassword => {
+                        for user in &account.users {
+                            let c = user.credentials;
+                            let (may, must) = match technique.precondition {
+                                Precondition::KeySlot => match c.access_keys {
+                                    Some(n) if n >= 2 => (true, false),
+                                    _ => (true, true),
+                                },
+                                Precondition::NoPassword => match (c.password, c.mfa) {
+                                    (_, Some(true)) | (Some(true), _) => (false, false),
+                                    (Some(false), _) => (true, true),
+                                    (None, _) => (true, false),
+                                },
+                                _ => match (c.password, c.mfa) {
+                                    (_, Some(true)) | (Some(false), _) => (false, false),
+                                    (Some(true), _) => (true, true),
+                                    (None, _) => (true, false),
+                                },
+                            };
+                            ok(node(&user.arn), may, must);
+                        }
+                    }
+                    Precondition::None => {
+                        let kind = technique.check.target;
+                        let arns: Vec<&str> = match kind {
+                            TargetKind::User => {
+                                account.users.iter().map(|u| u.arn.as_str()).collect()
+                            }
+                            TargetKind::Group => {
+                                account.groups.iter().map(|g| g.arn.as_str()).collect()
+                            }
+                            TargetKind::Role => {
+                                account.roles.iter().map(|r| r.arn.as_str()).collect()
+                            }
+                            TargetKind::Policy => account
+                                .policies
+                                .iter()
+                                .filter(|p| !p.is_aws_managed())
+                                .map(|p| p.arn.as_str())
+                                .collect(),
+                            _ => Vec::new(),
+                        };
+                        for arn in arns {
+                            ok(node(arn), true, true);
+                        }
+                    }
+                    Precondition::Mutable => {
+                        for role in account.roles.iter().filter(|r| !r.is_service_linked()) {
+                            ok(node(&role.arn), true, true);
+                        }
+                    }
+                    Precondition::OtherVersions => {
+                        for p in account
+                            .policies
+                            .iter()
+                            .filter(|p| !p.is_aws_managed() && p.versions.len() > 1)
+                        {
+                            ok(node(&p.arn), true, false);
+                        }
+                    }
+                    Precondition::TrustsService(service)
+                    | Precondition::InInstanceProfile(service) => {
+                        let profile =
+                            matches!(technique.precondition, Precondition::InInstanceProfile(_));
+                        for role in &account.roles {
+                            let r = node(&role.arn);
+                            if profile && !in_instance_profile(account, role) {
+                                continue;
+                            }
+                            if let Some([may, must]) = trusts.get(&(r, service)) {
+                                ok(r, *may, *must);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Which roles trust which service principals for `sts:AssumeRole`, in each stance.
+    fn trusted_services(&self) -> HashMap<(Id, &'static str), [bool; 2]> {
+        let mut out: HashMap<(Id, &'static str), [bool; 2]> = HashMap::new();
+        let services: Vec<&'static str> = TECHNIQUES
+            .iter()
+            .filter_map(|t| match t.precondition {
+                Precondition::TrustsService(s) | Precondition::InInstanceProfile(s) => Some(s),
+                _ => None,
+            })
+            .collect();
+        for account in &self.world.accounts {
+            for role in &account.roles {
+                let Some(trust) = &role.trust else { continue };
+                let r = self.universe.lookup(&role.arn).expect("inventoried");
+                let fields = Fields::split(&role.arn);
+                for &service in &services {
+                    let caller = Caller::Service(service.to_string());
+                    for (stance, must) in STANCES {
+                        let mut ctx = Context::new();
+                        for (key, value) in caller.context_keys() {
+                            ctx.insert(key, ContextValue::Single(value));
+                        }
+                        add_resource_keys(self.world, &mut ctx, &account.id);
+                        let ctx = ctx.symbolic(stance, self.organization_known);
+                        let view = RequestView {
+                            caller: &caller,
+                            service: "sts",
+                            action: "AssumeRole",
+                            resource: ResourceQuery::Exact(fields),
+                            context: &ctx,
+                            resource_is_attached: true,
+                        };
+                        let applies = |effect: Effect| {
+                            trust
+                                .policy
+                                .statements
+                                .iter()
+                                .any(|s| s.effect == effect && s.applies(&view).is_some())
+                        };
+                        if applies(Effect::Allow) && !applies(Effect::Deny) {
+                            out.entry((r, service)).or_default()[usize::from(must)] = true;
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// True if some instance profile of the account holds the role.
+fn in_instance_profile(account: &crate::model::Account, role: &Role) -> bool {
+    !role.instance_profiles.is_empty()
+        || account
+            .instance_profiles
+            .iter()
+            .any(|p| p.roles.iter().any(|r| r == &role.arn || r == &role.name))
+}
+
+/// Does the statement's Action element cover the check's action?
+fn covers_check(statement: &Statement, check: &Check) -> bool {
+    if check.target == TargetKind::Full {
+        return !statement.action.negated
+            && statement
+                .action
+                .items
+                .iter()
+                .any(|a| matches!(a, crate::policy::document::ActionPattern::Any));
+    }
+    let (service, name) = check.action.split_once(':').expect("service:Action");
+    statement.action_matches(service, name)
+}
+
+/// Splits a statement's Condition into the clauses that read the target's account (decided
+/// per class, as the target's owner is known only there) and the rest.
+fn split_condition(
+    statement: &Statement,
+) -> (
+    crate::policy::condition::Condition,
+    Option<crate::policy::condition::Condition>,
+) {
+    use crate::policy::condition::Condition;
+    let (owner, rest): (Vec<_>, Vec<_>) = statement
+        .condition
+        .clauses
+        .iter()
+        .cloned()
+        .partition(|c| reads_resource_account(&c.key_lower));
+    let owner = (!owner.is_empty()).then_some(Condition { clauses: owner });
+    (Condition { clauses: rest }, owner)
+}

@@ -1,0 +1,444 @@
+//! Derive: the crepe program (DESIGN.md "derive").
+//!
+//! Each rule sits under the sentence of spec/iam-semantics.md it implements. Every derived
+//! tuple carries the stance of [`crate::compile`]: `true` (must) holds in every request,
+//! `false` (may) in some; an answer that holds only as "may" is conditional.
+//!
+//! Decisions are made per candidate: a principal, a check and a *scope*, which is either one
+//! target or a whole class (every role of an account, say). A class is decided as a whole
+//! unless some statement of the principal's names one of its members; then its members are
+//! decided one by one. Grants on a whole class reach their targets through *hubs*
+//! ([`HubEdge`], [`HubTarget`]; [`AssumeHub`], [`AssumeHubTarget`]), so a principal allowed
+//! `iam:PassRole` on every role costs one tuple, not one per role. Transitive questions are
+//! asked backwards from the answer ([`Escalates`]), which is linear in the edges; reachable
+//! sets and shortest paths are walked by [`crate::answer`] over the derived edges.
+
+use crate::compile::universe::{Id, ANY};
+use crate::compile::{gain, Acct, CheckId, Compiled, Level, Pol, Stmt, Tech};
+use crepe::crepe;
+
+/// Codes of the special checks in [`Special`].
+pub mod special {
+    /// The administrator test.
+    pub const FULL: u8 = 0;
+    /// `sts:AssumeRole`.
+    pub const ASSUME: u8 = 1;
+    /// `iam:CreateRole` (row 11).
+    pub const CREATE_ROLE: u8 = 2;
+    /// Giving a role a policy, decided on "some role" (row 11).
+    pub const ROLE_POLICY: u8 = 3;
+}
+
+/// The technique number of row 11 in [`SelfAdmin`] (after [`crate::compile::techniques::TECHNIQUES`]).
+pub const CREATE_ROLE_TECH: Tech = u32::MAX - 1;
+
+crepe! {
+    @input
+    pub struct Principal(Id, Acct);
+    @input
+    pub struct User(Id);
+    @input
+    pub struct Member(Id, Id);
+    @input
+    pub struct Attached(Id, Pol);
+    @input
+    pub struct Boundary(Id, Pol);
+    @input
+    pub struct Statement(Pol, Stmt);
+    @input
+    pub struct Allows(Stmt);
+    @input
+    pub struct Applies(Stmt, CheckId, Id, bool);
+    @input
+    pub struct On(Stmt, Id, Id, bool);
+    @input
+    pub struct Within(Id, Id);
+    @input
+    pub struct Contains(Id, Id);
+    @input
+    pub struct InClass(Id, Id);
+    @input
+    pub struct CheckClass(CheckId, Acct, Id);
+    @input
+    pub struct CrossAccount(CheckId);
+    @input
+    pub struct ScpLevel(Acct, Level);
+    @input
+    pub struct LevelPolicy(Level, Pol);
+    @input
+    pub struct ScpExempt(Id);
+    @input
+    pub struct Role(Id, Acct);
+    @input
+    pub struct TrustNamed(Id, Id, bool);
+    @input
+    pub struct TrustViaAccount(Id, Id, bool);
+    @input
+    pub struct TrustAccount(Id, Acct, bool);
+    @input
+    pub struct TrustPublic(Id, bool);
+    @input
+    pub struct TrustDenied(Id, Id, bool);
+    @input
+    pub struct RcpBlocked(Id, Acct, bool);
+    @input
+    pub struct TechCheck(Tech, CheckId);
+    @input
+    pub struct TechAux(Tech, CheckId);
+    @input
+    pub struct TechOnAux(Tech);
+    @input
+    pub struct TargetOk(Tech, Id, bool);
+    @input
+    pub struct TechGain(Tech, u8);
+    @input
+    pub struct GroupPolicy(Id, Pol);
+    @input
+    pub struct PolicyDocument(Id, Pol);
+    @input
+    pub struct Account(Acct);
+    @input
+    pub struct Special(CheckId, u8);
+    @input
+    pub struct Mode(bool);
+    @input
+    pub struct IsAnyScope(Id);
+
+    // ---- §5 "Policies in force": a principal's own policies, and a user's groups' (§8).
+    struct InForce(Id, Pol);
+    InForce(p, pol) <- Principal(p, _), Attached(p, pol);
+    InForce(u, pol) <- Member(u, g), Attached(g, pol);
+
+    // ---- §5 step 5: identity statements that apply to the principal, by effect and scope.
+    struct IdHit(Id, Stmt, CheckId, bool);
+    IdHit(p, s, c, m) <- InForce(p, pol), Statement(pol, s), Applies(s, c, q, m), (q == ANY || q == p);
+    struct IdAllow(Id, CheckId, Id, bool);
+    IdAllow(p, c, x, m) <- IdHit(p, s, c, m), Allows(s), On(s, q, x, m), (q == ANY || q == p);
+    struct RawDeny(Id, CheckId, Id, bool);
+    RawDeny(p, c, x, m) <- IdHit(p, s, c, m), !Allows(s), On(s, q, x, m), (q == ANY || q == p);
+
+    // ---- §5 step 4: the permissions boundary must allow too; its Denies deny.
+    struct Bounded(Id);
+    Bounded(p) <- Boundary(p, _);
+    struct PbHit(Id, Stmt, CheckId, bool);
+    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, q, m), (q == ANY || q == p);
+    struct PbAllow(Id, CheckId, Id, bool);
+    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, q, x, m), (q == ANY || q == p);
+    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, q, x, m), (q == ANY || q == p);
+
+    // ---- §5 step 2: every SCP level of the caller's account must allow; any SCP Deny denies.
+    struct LevelAllow(Level, Id, CheckId, Id, bool);
+    LevelAllow(l, q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), Allows(s), Applies(s, c, q, m), On(s, q, x, m);
+    struct AcctDeny(Acct, CheckId, Id, bool);
+    AcctDeny(a, c, x, m) <- ScpLevel(a, l), LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, q, m), (q == ANY), On(s, q, x, m);
+    struct ScpDenyFor(Id, CheckId, Id, bool);
+    ScpDenyFor(q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, q, m), (q != ANY), On(s, q, x, m), Principal(q, a), ScpLevel(a, l);
+
+    // ---- Candidates: what each principal's identity policies grant, as classes or targets.
+    // Same-account checks (§7: PassRole needs the role in the caller's account; IAM objects
+    // of another account have no resource policy, so the caller's Allow cannot reach them).
+    struct Cand(Id, CheckId, Id, bool);
+    Cand(p, c, k, m) <- IdAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, t, m) <- IdAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
+    // sts:AssumeRole reaches roles of every account (§6).
+    Cand(p, c, k, m) <- IdAllow(p, c, y, m), CrossAccount(c), Contains(y, k), CheckClass(c, _, k);
+    Cand(p, c, k, m) <- IdAllow(p, c, k, m), CrossAccount(c), CheckClass(c, _, k);
+    Cand(p, c, t, m) <- IdAllow(p, c, t, m), CrossAccount(c), InClass(t, k), CheckClass(c, _, k);
+    // §6: a trust naming the caller is decided without an identity Allow.
+    Cand(p, c, r, m) <- TrustNamed(r, p, m), Special(c, code), (code == special::ASSUME);
+    Cand(p, c, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME);
+    // The administrator test is asked of everyone.
+    Cand(p, c, k, m) <- Principal(p, a), Special(c, code), (code == special::FULL), CheckClass(c, a, k), Mode(m);
+
+    // A class is decided member by member when a statement of the principal names a member.
+    struct Mentioned(Id, CheckId, Id, bool);
+    Mentioned(p, c, k, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, k);
+    Mentioned(p, c, k, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, k);
+    Mentioned(p, c, k, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, t, m), InClass(t, k);
+    Mentioned(p, c, k, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, k, m);
+    struct AcctMention(Acct, CheckId, Id, bool);
+    AcctMention(a, c, k, m) <- ScpLevel(a, l), LevelAllow(l, q, c, t, m), (q == ANY), InClass(t, k);
+    AcctMention(a, c, k, m) <- AcctDeny(a, c, t, m), InClass(t, k);
+    Cand(p, c, t, m) <- Mentioned(p, c, k, m), InClass(t, k);
+
+    // ---- §5: the decision for each candidate.
+    struct IdOk(Id, CheckId, Id, bool);
+    IdOk(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), IdAllow(p, c, y, m);
+    struct Denied(Id, CheckId, Id, bool);
+    Denied(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), RawDeny(p, c, y, m);
+    Denied(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), Within(x, y), AcctDeny(a, c, y, m);
+    Denied(p, c, x, m) <- Cand(p, c, x, m), !ScpExempt(p), Within(x, y), ScpDenyFor(p, c, y, m);
+    struct PbOk(Id, CheckId, Id, bool);
+    PbOk(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), Within(x, y), PbAllow(p, c, y, m);
+    struct PbMiss(Id, CheckId, Id, bool);
+    PbMiss(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), !PbOk(p, c, x, m);
+    struct CandAcct(Acct, CheckId, Id, bool);
+    CandAcct(a, c, x, m) <- Cand(p, c, x, m), Principal(p, a);
+    struct LevelOk(Level, CheckId, Id, bool);
+    LevelOk(l, c, x, m) <- CandAcct(a, c, x, m), ScpLevel(a, l), Within(x, y), LevelAllow(l, q, c, y, m), (q == ANY);
+    struct LevelOkFor(Level, Id, CheckId, Id, bool);
+    LevelOkFor(l, p, c, x, m) <- Cand(p, c, x, m), Within(x, y), LevelAllow(l, p, c, y, m);
+    struct ScpMiss(Id, CheckId, Id, bool);
+    ScpMiss(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), ScpLevel(a, l), !LevelOk(l, c, x, m), !LevelOkFor(l, p, c, x, m);
+    @output
+    pub struct Guarded(Id, CheckId, Id, bool);
+    Guarded(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
+    @output
+    pub struct Allowed(Id, CheckId, Id, bool);
+    Allowed(p, c, x, m) <- Guarded(p, c, x, m), IdOk(p, c, x, m);
+    @output
+    pub struct ClassAllowed(Id, CheckId, Id, bool);
+    ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k), !Mentioned(p, c, k, m);
+
+    // ---- §10: techniques. Every auxiliary action must be allowed on some resource.
+    struct TechCand(Id, Tech, bool);
+    TechCand(p, v, m) <- Allowed(p, c, _, m), TechCheck(v, c);
+    struct AuxMissing(Id, Tech, bool);
+    AuxMissing(p, v, m) <- TechCand(p, v, m), TechAux(v, c), Principal(p, a), CheckClass(c, a, k), !Allowed(p, c, k, m);
+    struct Ready(Id, Tech, bool);
+    Ready(p, v, m) <- TechCand(p, v, m), !AuxMissing(p, v, m);
+    @output
+    pub struct Edge(Id, Id, Tech, bool);
+    Edge(p, t, v, m) <- Ready(p, v, m), TechCheck(v, c), Allowed(p, c, t, m), TargetOk(v, t, m);
+    @output
+    pub struct HubEdge(Id, Tech, Id, bool);
+    HubEdge(p, v, k, m) <- Ready(p, v, m), TechCheck(v, c), ClassAllowed(p, c, k, m);
+    @output
+    pub struct HubTarget(Tech, Id, Id, bool);
+    HubTarget(v, k, t, m) <- TargetOk(v, t, m), InClass(t, k);
+    // Techniques on "some resource" (a function, an instance) lead to the account's roles
+    // that meet the precondition.
+    HubTarget(v, k, t, m) <- TechOnAux(v), TargetOk(v, t, m), Role(t, a), TechCheck(v, c), CheckClass(c, a, k);
+
+    // ---- §6: sts:AssumeRole.
+    struct HasTrustDeny(Id);
+    HasTrustDeny(r) <- TrustDenied(r, _, _);
+    @output
+    pub struct Assumes(Id, Id, bool);
+    // Same account: a trust naming the caller suffices with no identity permission (its
+    // boundary, the SCPs and any Deny still apply, §5).
+    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    // Otherwise (another account, or a trust naming only the account): the trust and the
+    // caller's own Allow of sts:AssumeRole on the role.
+    struct AllowedRole(Id, Id, bool);
+    AllowedRole(p, r, m) <- Allowed(p, c, r, m), Special(c, code), (code == special::ASSUME);
+    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m);
+    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m);
+    AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k);
+    Assumes(p, r, m) <- AllowedRole(p, r, m), TrustNamed(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustAccount(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublic(r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    @output
+    pub struct AssumeHub(Id, Id, bool);
+    AssumeHub(p, k, m) <- ClassAllowed(p, c, k, m), Special(c, code), (code == special::ASSUME);
+    @output
+    pub struct AssumeHubTarget(Id, Acct, Id, bool);
+    AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+    AssumeHubTarget(k, a, r, m) <- TrustPublic(r, m), InClass(r, k), Account(a), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+
+    // ---- Who acts as whom: assume edges and technique edges that yield the target (§6, §10).
+    struct ActEdge(Id, Id, bool);
+    ActEdge(p, q, m) <- Assumes(p, q, m);
+    ActEdge(p, q, m) <- Edge(p, q, v, m), TechGain(v, g), (g == gain::ACT), (p != q);
+    struct HubLeads(Id, Tech, Id);
+    HubLeads(p, v, k) <- HubEdge(p, v, k, _), TechGain(v, g), (g == gain::ACT);
+
+    // ---- §10 "admin(q)": allowed * on * after boundary and SCPs.
+    @output
+    pub struct FullAdmin(Id, bool);
+    FullAdmin(p, m) <- Allowed(p, c, _, m), Special(c, code), (code == special::FULL);
+    @output
+    pub struct Unbounded(Id, bool);
+    Unbounded(p, m) <- Guarded(p, c, _, m), Special(c, code), (code == special::FULL);
+    struct GroupFull(Id, bool);
+    GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, q, m), (q == ANY), Special(c, code), (code == special::FULL), On(s, q, x, m), IsAnyScope(x);
+    struct AcctFull(Acct, bool);
+    AcctFull(a, m) <- CandAcct(a, c, _, m), Special(c, code), (code == special::FULL), !AcctFullBlocked(a, m);
+    struct AcctFullBlocked(Acct, bool);
+    AcctFullBlocked(a, m) <- CandAcct(a, c, k, m), Special(c, code), (code == special::FULL), ScpLevel(a, l), !LevelOk(l, c, k, m);
+    AcctFullBlocked(a, m) <- CandAcct(a, c, k, m), Special(c, code), (code == special::FULL), Within(k, y), AcctDeny(a, c, y, m);
+
+    // ---- §10 "+any" to oneself: the principal can give itself any permission.
+    struct SelfEmpower(Id, Tech, bool);
+    SelfEmpower(p, v, m) <- Edge(p, q, v, m), (p == q), TechGain(v, g), (g == gain::EMPOWER);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, k), TargetOk(v, p, m);
+    SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, k), TargetOk(v, x, m);
+    SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), PolicyDocument(x, pol), InForce(p, pol);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, k), TargetOk(v, x, m);
+    @output
+    pub struct SelfAdmin(Id, Tech, bool);
+    SelfAdmin(p, v, m) <- SelfEmpower(p, v, m1), Unbounded(p, m2), let m = (m1 && m2);
+    // Row 8: a user joins a group whose policies allow everything.
+    SelfAdmin(p, v, m) <- Edge(p, x, v, m1), TechGain(v, g), (g == gain::JOIN), User(p), GroupFull(x, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
+    SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, k), GroupFull(x, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
+    // Row 11: create a role (trusting oneself) and give it any policy; the new role has no
+    // boundary, and its account's SCPs apply.
+    SelfAdmin(p, CREATE_ROLE_TECH, m) <- Special(c, code), (code == special::CREATE_ROLE), Principal(p, a), CheckClass(c, a, k), Allowed(p, c, k, m1), Special(c2, code2), (code2 == special::ROLE_POLICY), CheckClass(c2, a, k2), Allowed(p, c2, k2, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
+
+    // ---- §10: escalation to administrator, asked backwards from the administrators.
+    @output
+    pub struct Escalates(Id, bool);
+    Escalates(p, m) <- SelfAdmin(p, _, m);
+    Escalates(p, m) <- ActEdge(p, q, m1), FullAdmin(q, m2), let m = (m1 && m2);
+    Escalates(p, m) <- ActEdge(p, q, m1), Escalates(q, m2), let m = (m1 && m2);
+    Escalates(p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m1), HubAdmin(v, k, m2), let m = (m1 && m2);
+    Escalates(p, m) <- AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, r, m2), FullAdmin(r, m3), let m = (m1 && m2 && m3);
+    Escalates(p, m) <- AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, r, m2), Escalates(r, m3), let m = (m1 && m2 && m3);
+    // Write a policy of a principal one can act as: it then holds any permission.
+    Escalates(p, m) <- Edge(p, q, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(q, m3), let m = (m1 && m2 && m3);
+    // Act as a principal that can write one's own policies.
+    Escalates(p, m) <- Edge(q, p, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
+    // Pairs where one writes the other's policies, and whether the first acts as the second.
+    struct WritePair(Id, Id);
+    WritePair(p, q) <- Edge(p, q, v, _), TechGain(v, g), (g == gain::EMPOWER);
+    WritePair(p, q) <- Edge(q, p, v, _), TechGain(v, g), (g == gain::EMPOWER);
+    struct OneHop(Id, Id, bool);
+    OneHop(p, q, m) <- WritePair(p, q), ActEdge(p, q, m);
+    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), let m = (m1 && m2);
+    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), let m = (m1 && m2);
+    struct HubAdmin(Tech, Id, bool);
+    HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), FullAdmin(t, m2), let m = (m1 && m2);
+    HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), Escalates(t, m2), let m = (m1 && m2);
+}
+
+/// The derived relations the answers read, as sorted tuples (`bool`: must).
+#[derive(Debug, Default, Clone)]
+pub struct Derived {
+    /// Nothing but an identity Allow is missing: principal, check, scope.
+    pub guarded: Vec<(Id, CheckId, Id, bool)>,
+    /// The principal's policies allow the check on the scope (a target or a whole class).
+    pub allowed: Vec<(Id, CheckId, Id, bool)>,
+    /// Allowed on every member of the class.
+    pub class_allowed: Vec<(Id, CheckId, Id, bool)>,
+    /// A technique applied to one target: principal, target, technique.
+    pub edges: Vec<(Id, Id, Tech, bool)>,
+    /// A technique applied to a whole class: principal, technique, class.
+    pub hub_edges: Vec<(Id, Tech, Id, bool)>,
+    /// What a class hub leads to: technique, class, target.
+    pub hub_targets: Vec<(Tech, Id, Id, bool)>,
+    /// The principal can assume the role.
+    pub assumes: Vec<(Id, Id, bool)>,
+    /// The principal may assume the roles of a class whose trust admits its account.
+    pub assume_hubs: Vec<(Id, Id, bool)>,
+    /// Roles of a class open to the callers of an account: class, account, role.
+    pub assume_hub_targets: Vec<(Id, Acct, Id, bool)>,
+    /// Allowed every action on every resource.
+    pub full_admins: Vec<(Id, bool)>,
+    /// The boundary and SCPs allow everything, so "+any" makes the principal an administrator.
+    pub unbounded: Vec<(Id, bool)>,
+    /// The principal can make itself an administrator with a technique.
+    pub self_admins: Vec<(Id, Tech, bool)>,
+    /// The principal can become an administrator.
+    pub escalates: Vec<(Id, bool)>,
+}
+
+/// Runs the program over the compiled facts.
+pub fn derive(compiled: &Compiled) -> Derived {
+    let f = &compiled.facts;
+    let mut rt = Crepe::new();
+    rt.extend(f.principal.iter().map(|&(p, a)| Principal(p, a)));
+    rt.extend(f.user.iter().map(|&u| User(u)));
+    rt.extend(f.member.iter().map(|&(u, g)| Member(u, g)));
+    rt.extend(f.attached.iter().map(|&(e, p)| Attached(e, p)));
+    rt.extend(f.boundary.iter().map(|&(e, p)| Boundary(e, p)));
+    rt.extend(f.statement.iter().map(|&(p, s)| Statement(p, s)));
+    rt.extend(f.allows.iter().map(|&s| Allows(s)));
+    rt.extend(f.applies.iter().map(|&(s, c, q, m)| Applies(s, c, q, m)));
+    rt.extend(f.on.iter().map(|&(s, q, x, m)| On(s, q, x, m)));
+    rt.extend(f.within.iter().map(|&(x, y)| Within(x, y)));
+    rt.extend(f.contains.iter().map(|&(x, y)| Contains(x, y)));
+    rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));
+    rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
+    rt.extend(f.cross_account.iter().map(|&c| CrossAccount(c)));
+    rt.extend(f.scp_level.iter().map(|&(a, l)| ScpLevel(a, l)));
+    rt.extend(f.level_policy.iter().map(|&(l, p)| LevelPolicy(l, p)));
+    rt.extend(f.scp_exempt.iter().map(|&p| ScpExempt(p)));
+    rt.extend(f.role.iter().map(|&(r, a)| Role(r, a)));
+    rt.extend(f.trust_named.iter().map(|&(r, p, m)| TrustNamed(r, p, m)));
+    rt.extend(
+        f.trust_via_account
+            .iter()
+            .map(|&(r, p, m)| TrustViaAccount(r, p, m)),
+    );
+    rt.extend(
+        f.trust_account
+            .iter()
+            .map(|&(r, a, m)| TrustAccount(r, a, m)),
+    );
+    rt.extend(f.trust_public.iter().map(|&(r, m)| TrustPublic(r, m)));
+    rt.extend(f.trust_denied.iter().map(|&(r, p, m)| TrustDenied(r, p, m)));
+    rt.extend(f.rcp_blocked.iter().map(|&(r, a, m)| RcpBlocked(r, a, m)));
+    rt.extend(f.tech_check.iter().map(|&(v, c)| TechCheck(v, c)));
+    rt.extend(f.tech_aux.iter().map(|&(v, c)| TechAux(v, c)));
+    rt.extend(f.tech_on_aux.iter().map(|&v| TechOnAux(v)));
+    rt.extend(f.target_ok.iter().map(|&(v, t, m)| TargetOk(v, t, m)));
+    rt.extend(f.tech_gain.iter().map(|&(v, g)| TechGain(v, g)));
+    rt.extend(f.group_policy.iter().map(|&(g, p)| GroupPolicy(g, p)));
+    rt.extend(f.policy_document.iter().map(|&(x, p)| PolicyDocument(x, p)));
+    rt.extend(f.account.iter().map(|&a| Account(a)));
+    rt.extend([Mode(false), Mode(true)]);
+    rt.extend([
+        Special(compiled.full, special::FULL),
+        Special(compiled.assume, special::ASSUME),
+        Special(compiled.create_role[0], special::CREATE_ROLE),
+        Special(compiled.create_role[1], special::ROLE_POLICY),
+        Special(compiled.create_role[2], special::ROLE_POLICY),
+    ]);
+    if let Some(any) = compiled.universe.lookup("every resource (*)") {
+        rt.extend([IsAnyScope(any)]);
+    }
+    let (
+        guarded,
+        allowed,
+        class_allowed,
+        edges,
+        hub_edges,
+        hub_targets,
+        assumes,
+        assume_hubs,
+        assume_hub_targets,
+        full_admins,
+        unbounded,
+        self_admins,
+        escalates,
+    ) = rt.run();
+    fn sorted<T: Ord>(v: impl IntoIterator<Item = T>) -> Vec<T> {
+        let mut v: Vec<T> = v.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+    Derived {
+        guarded: sorted(guarded.into_iter().map(|Guarded(a, b, c, d)| (a, b, c, d))),
+        allowed: sorted(allowed.into_iter().map(|Allowed(a, b, c, d)| (a, b, c, d))),
+        class_allowed: sorted(
+            class_allowed
+                .into_iter()
+                .map(|ClassAllowed(a, b, c, d)| (a, b, c, d)),
+        ),
+        edges: sorted(edges.into_iter().map(|Edge(a, b, c, d)| (a, b, c, d))),
+        hub_edges: sorted(
+            hub_edges
+                .into_iter()
+                .map(|HubEdge(a, b, c, d)| (a, b, c, d)),
+        ),
+        hub_targets: sorted(
+            hub_targets
+                .into_iter()
+                .map(|HubTarget(a, b, c, d)| (a, b, c, d)),
+        ),
+        assumes: sorted(assumes.into_iter().map(|Assumes(a, b, c)| (a, b, c))),
+        assume_hubs: sorted(assume_hubs.into_iter().map(|AssumeHub(a, b, c)| (a, b, c))),
+        assume_hub_targets: sorted(
+            assume_hub_targets
+                .into_iter()
+                .map(|AssumeHubTarget(a, b, c, d)| (a, b, c, d)),
+        ),
+        full_admins: sorted(full_admins.into_iter().map(|FullAdmin(a, b)| (a, b))),
+        unbounded: sorted(unbounded.into_iter().map(|Unbounded(a, b)| (a, b))),
+        self_admins: sorted(self_admins.into_iter().map(|SelfAdmin(a, b, c)| (a, b, c))),
+        escalates: sorted(escalates.into_iter().map(|Escalates(a, b)| (a, b))),
+    }
+}

@@ -1,0 +1,249 @@
+//! One small organisation per escalation technique of spec §10 and per trust rule of spec §6,
+//! each with a negative twin: the same organisation with the one permission or trust missing.
+//! The positive answers are snapshots (tests/snapshots); the twins must answer nothing.
+
+use iamlog::answer::Analysis;
+
+fn analysis(text: &str) -> Analysis {
+    let world = iamlog::model::load_str("scenario.iam", text).expect("loads");
+    let errors: Vec<String> = world
+        .diagnostics
+        .iter()
+        .filter(|d| d.diagnostic.severity == iamlog::diag::Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{text}\n{errors:?}");
+    Analysis::new(world)
+}
+
+/// The account of a scenario: an attacker with `grant`, and `rest`.
+fn account(grant: &str, rest: &str) -> String {
+    let attach = if rest.contains("policy shared") {
+        "    attach shared;\n"
+    } else {
+        ""
+    };
+    let member = if rest.contains("group team;") {
+        " in team"
+    } else {
+        ""
+    };
+    format!(
+        "account 111111111111 {{\n  user attacker{member} {{\n{attach}    policy grant {{\n{grant}\n    }}\n  }}\n{rest}\n}}\n"
+    )
+}
+
+/// How the attacker becomes an administrator, as lines, or `None`.
+fn escalation(text: &str) -> Option<String> {
+    let a = analysis(text);
+    let attacker = a.resolve("user/attacker", None).expect("an attacker");
+    let e = a.escalation(attacker)?;
+    let mut out = format!("conditional: {}\n", e.conditional);
+    for step in &e.path {
+        out.push_str(&format!(
+            "{} -> {} via {} ({})\n",
+            step.from,
+            step.to,
+            step.technique,
+            step.actions.join(", ")
+        ));
+        for c in &step.conditions {
+            out.push_str(&format!("  if {c}\n"));
+        }
+        for s in &step.statements {
+            out.push_str(&format!("  {} {} {}\n", s.effect, s.source, s.pointer));
+        }
+    }
+    Some(out)
+}
+
+const ADMIN_USER: &str = "  user admin {\n    attach aws:AdministratorAccess;\n  }";
+const ADMIN_ROLE_EC2: &str = "  role admin-role {\n    trust service ec2.amazonaws.com;\n    instance-profile admin-role;\n    attach aws:AdministratorAccess;\n  }";
+
+fn admin_role(service: &str) -> String {
+    format!("  role admin-role {{\n    trust service {service};\n    attach aws:AdministratorAccess;\n  }}")
+}
+
+/// (name, grant, what else the account holds, grant of the negative twin)
+fn techniques() -> Vec<(&'static str, String, String, String)> {
+    let me = "arn:aws:iam::111111111111:user/${aws:username}";
+    let role = "arn:aws:iam::111111111111:role/admin-role";
+    let none = "      allow iam:ListUsers on *;".to_string();
+    let pass = |service: &str, aux: &str| {
+        (
+            format!("      allow iam:PassRole on \"{role}\";\n      allow {aux} on *;"),
+            admin_role(service),
+            format!("      allow {aux} on *;"),
+        )
+    };
+    let mut out = vec![
+        ("create-access-key", "      allow iam:CreateAccessKey on \"arn:aws:iam::111111111111:user/admin\";".into(), ADMIN_USER.into(), none.clone()),
+        ("create-login-profile", "      allow iam:CreateLoginProfile on \"arn:aws:iam::111111111111:user/admin\";".into(), ADMIN_USER.into(), none.clone()),
+        ("update-login-profile", "      allow iam:UpdateLoginProfile on \"arn:aws:iam::111111111111:user/admin\";".into(), "  user admin {\n    password;\n    attach aws:AdministratorAccess;\n  }".into(), none.clone()),
+        ("put-user-policy", format!("      allow iam:PutUserPolicy on \"{me}\";"), String::new(), none.clone()),
+        ("attach-user-policy", format!("      allow iam:AttachUserPolicy on \"{me}\";"), String::new(), none.clone()),
+        ("put-role-policy", "      allow iam:PutRolePolicy, sts:AssumeRole on \"arn:aws:iam::111111111111:role/worker\";".into(), "  role worker {\n    trust account 111111111111;\n  }".into(), "      allow sts:AssumeRole on \"arn:aws:iam::111111111111:role/worker\";".into()),
+        ("attach-role-policy", "      allow iam:AttachRolePolicy, sts:AssumeRole on \"arn:aws:iam::111111111111:role/worker\";".into(), "  role worker {\n    trust account 111111111111;\n  }".into(), "      allow sts:AssumeRole on \"arn:aws:iam::111111111111:role/worker\";".into()),
+        ("create-policy-version", "      allow iam:CreatePolicyVersion on \"arn:aws:iam::111111111111:policy/shared\";".into(), "  policy shared {\n    allow s3:ListAllMyBuckets on *;\n  }".into(), none.clone()),
+        ("add-user-to-group", "      allow iam:AddUserToGroup on \"arn:aws:iam::111111111111:group/admins\";".into(), "  group admins {\n    attach aws:AdministratorAccess;\n  }".into(), none.clone()),
+        ("update-assume-role-policy", format!("      allow iam:UpdateAssumeRolePolicy on \"{role}\";"), admin_role("ec2.amazonaws.com"), none.clone()),
+        ("create-role", "      allow iam:CreateRole, iam:AttachRolePolicy on *;".into(), String::new(), "      allow iam:CreateRole on *;".into()),
+        ("ssm-send-command", "      allow ssm:SendCommand on *;".into(), ADMIN_ROLE_EC2.into(), none.clone()),
+        ("ec2-instance-connect", "      allow ec2-instance-connect:SendSSHPublicKey on *;".into(), ADMIN_ROLE_EC2.into(), none.clone()),
+        ("update-function-code", "      allow lambda:UpdateFunctionCode on *;".into(), admin_role("lambda.amazonaws.com"), none.clone()),
+    ];
+    for (name, service, aux) in [
+        ("pass-role-ec2", "ec2.amazonaws.com", "ec2:RunInstances"),
+        ("pass-role-lambda", "lambda.amazonaws.com", "lambda:CreateFunction, lambda:InvokeFunction"),
+        ("pass-role-cloudformation", "cloudformation.amazonaws.com", "cloudformation:CreateStack"),
+        ("pass-role-codebuild", "codebuild.amazonaws.com", "codebuild:CreateProject, codebuild:StartBuild"),
+        ("pass-role-glue", "glue.amazonaws.com", "glue:CreateDevEndpoint"),
+        ("pass-role-sagemaker", "sagemaker.amazonaws.com", "sagemaker:CreateNotebookInstance"),
+        ("pass-role-ecs", "ecs-tasks.amazonaws.com", "ecs:RegisterTaskDefinition, ecs:RunTask"),
+        ("pass-role-datapipeline", "datapipeline.amazonaws.com", "datapipeline:CreatePipeline, datapipeline:PutPipelineDefinition, datapipeline:ActivatePipeline"),
+    ] {
+        let (grant, mut rest, twin) = pass(service, aux);
+        if service == "ec2.amazonaws.com" {
+            rest = ADMIN_ROLE_EC2.into();
+        }
+        out.push((name, grant, rest, twin));
+    }
+    out.push((
+        "pass-role-autoscaling",
+        format!("      allow iam:PassRole on \"{role}\";\n      allow autoscaling:CreateLaunchConfiguration, autoscaling:CreateAutoScalingGroup on *;"),
+        ADMIN_ROLE_EC2.into(),
+        "      allow autoscaling:CreateLaunchConfiguration, autoscaling:CreateAutoScalingGroup on *;".into(),
+    ));
+    out.push((
+        "put-group-policy",
+        "      allow iam:PutGroupPolicy on \"arn:aws:iam::111111111111:group/team\";".into(),
+        "  group team;".into(),
+        none.clone(),
+    ));
+    out
+}
+
+#[test]
+fn every_technique_escalates_and_its_twin_does_not() {
+    for (name, grant, rest, twin) in techniques() {
+        let positive = account(&grant, &rest);
+        let answer =
+            escalation(&positive).unwrap_or_else(|| panic!("{name}: no escalation in\n{positive}"));
+        assert!(answer.contains(name), "{name}:\n{answer}");
+        insta::assert_snapshot!(format!("technique-{name}"), answer);
+        let negative = account(&twin, &rest);
+        assert_eq!(
+            escalation(&negative),
+            None,
+            "{name}: the twin escalates\n{negative}"
+        );
+    }
+}
+
+/// Who reaches what, as lines.
+fn reach(text: &str, from: &str) -> String {
+    let a = analysis(text);
+    let p = a.resolve(from, None).expect("a principal");
+    a.reachable(p)
+        .iter()
+        .map(|r| format!("{} hops={} conditional={}\n", r.arn, r.hops, r.conditional))
+        .collect()
+}
+
+/// (name, organisation, principal, its negative twin): spec §6 trust rules.
+fn trust_rules() -> Vec<(&'static str, String, &'static str, String)> {
+    let two = |a: &str, b: &str| {
+        format!("account 111111111111 {{\n{a}\n}}\naccount 222222222222 {{\n{b}\n}}\n")
+    };
+    vec![
+        (
+            "same-account-trust-names-the-user",
+            "account 111111111111 {\n  user alice;\n  role r {\n    trust user alice;\n  }\n}".into(),
+            "user/alice",
+            "account 111111111111 {\n  user alice;\n  user bob;\n  role r {\n    trust user bob;\n  }\n}".into(),
+        ),
+        (
+            "trust-names-the-account-and-identity-allows",
+            "account 111111111111 {\n  user alice {\n    policy p {\n      allow sts:AssumeRole on \"arn:aws:iam::111111111111:role/r\";\n    }\n  }\n  role r {\n    trust account 111111111111;\n  }\n}".into(),
+            "user/alice",
+            "account 111111111111 {\n  user alice;\n  role r {\n    trust account 111111111111;\n  }\n}".into(),
+        ),
+        (
+            "cross-account-needs-both-sides",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                "  role r {\n    trust user alice@111111111111;\n  }",
+            ),
+            "user/alice",
+            two("  user alice;", "  role r {\n    trust user alice@111111111111;\n  }"),
+        ),
+        (
+            "boundary-limits-a-named-trust",
+            "account 111111111111 {\n  user alice {\n    boundary pb;\n  }\n  policy pb {\n    allow sts:AssumeRole on *;\n  }\n  role r {\n    trust user alice;\n  }\n}".into(),
+            "user/alice",
+            "account 111111111111 {\n  user alice {\n    boundary pb;\n  }\n  policy pb {\n    allow s3:GetObject on *;\n  }\n  role r {\n    trust user alice;\n  }\n}".into(),
+        ),
+        (
+            "role-chaining",
+            "account 111111111111 {\n  user alice;\n  role first {\n    trust user alice;\n  }\n  role second {\n    trust role first;\n  }\n}".into(),
+            "user/alice",
+            "account 111111111111 {\n  user alice;\n  role first {\n    trust user alice;\n  }\n  role second {\n    trust user alice when aws:PrincipalTag/team == \"x\";\n  }\n}".into(),
+        ),
+        (
+            "conditional-trust-is-carried",
+            "account 111111111111 {\n  user alice;\n  role r {\n    trust user alice when aws:MultiFactorAuthPresent == true;\n  }\n}".into(),
+            "user/alice",
+            "account 111111111111 {\n  user alice;\n  role r {\n    trust user alice when aws:PrincipalTag/team == \"x\";\n  }\n}".into(),
+        ),
+        (
+            "scp-deny-blocks-assume",
+            "organization o-test123456 r-test management 999999999999 {\n  ou main ou-test-main0001 {\n    account 111111111111 \"a\";\n  }\n}\naccount 111111111111 {\n  user alice;\n  role r {\n    trust user alice;\n  }\n}".into(),
+            "user/alice",
+            "organization o-test123456 r-test management 999999999999 {\n  ou main ou-test-main0001 {\n    account 111111111111 \"a\";\n    scp guard p-guard00001 {\n      deny sts:AssumeRole on *;\n    }\n  }\n}\naccount 111111111111 {\n  user alice;\n  role r {\n    trust user alice;\n  }\n}".into(),
+        ),
+    ]
+}
+
+#[test]
+fn trust_rules_of_spec_section_6() {
+    for (name, positive, who, negative) in trust_rules() {
+        let answer = reach(&positive, who);
+        assert!(!answer.is_empty(), "{name}: nothing reached in\n{positive}");
+        insta::assert_snapshot!(format!("trust-{name}"), answer);
+        let target = if name == "role-chaining" {
+            "role/second "
+        } else {
+            "role/r "
+        };
+        assert!(
+            answer.contains(target),
+            "{name}: {target} not reached:\n{answer}"
+        );
+        let twin = reach(&negative, who);
+        assert!(
+            !twin.contains(target),
+            "{name}: the twin reaches {target}\n{negative}\n{twin}"
+        );
+    }
+}
+
+#[test]
+fn outside_principals_are_reported() {
+    let text = "account 111111111111 {\n  role vendor {\n    trust account 999999999999;\n  }\n  role open {\n    trust *;\n  }\n  role deploy {\n    trust federated oidc-provider/token.actions.githubusercontent.com;\n  }\n  role scoped {\n    trust federated oidc-provider/token.actions.githubusercontent.com\n      when token.actions.githubusercontent.com:sub like \"repo:org/app:*\";\n  }\n}";
+    let a = analysis(text);
+    let lines: Vec<String> = a
+        .external_access()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} -> {} conditional={}",
+                e.kind, e.source, e.role, e.conditional
+            )
+        })
+        .collect();
+    insta::assert_snapshot!("external-access", lines.join("\n"));
+    let closed = analysis(
+        "account 111111111111 {\n  role vendor {\n    trust account 111111111111;\n  }\n}",
+    );
+    assert!(closed.external_access().is_empty());
+}

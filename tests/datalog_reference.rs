@@ -1,0 +1,380 @@
+//! The Datalog results against a brute-force reference: on random small organisations, every
+//! principal, every check and every target is decided one request at a time by the policy core
+//! (in both stances), and must agree with what the crepe program derived.
+
+use iamlog::answer::explain::allowed;
+use iamlog::answer::Analysis;
+use iamlog::compile::techniques::{TargetKind, ASSUME, FULL};
+use iamlog::compile::universe::{Id, NodeKind};
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+const A: &str = "111111111111";
+const B: &str = "222222222222";
+
+/// A tiny deterministic generator (xorshift), so that a failing seed reproduces its text.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const ACTIONS: &[&str] = &[
+    "sts:AssumeRole",
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "iam:PutUserPolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:AddUserToGroup",
+    "iam:UpdateAssumeRolePolicy",
+    "ec2:RunInstances",
+    "lambda:CreateFunction",
+    "lambda:InvokeFunction",
+    "ssm:SendCommand",
+    "iam:CreateRole",
+    "iam:*",
+    "iam:Put*",
+    "sts:*",
+    "*",
+];
+
+fn statement(rng: &mut Rng, own: &str, other: &str, deny_only: bool) -> String {
+    let effect = if deny_only || rng.chance(20) {
+        "deny"
+    } else {
+        "allow"
+    };
+    let not = if rng.chance(8) { "not " } else { "" };
+    let n = 1 + rng.below(3);
+    let actions: Vec<&str> = (0..n).map(|_| rng.pick(ACTIONS)).collect();
+    let resources = [
+        "*".to_string(),
+        format!("arn:aws:iam::{own}:role/*"),
+        format!("arn:aws:iam::{own}:role/r0"),
+        format!("arn:aws:iam::{own}:user/${{aws:username}}"),
+        format!("arn:aws:iam::{own}:user/u1"),
+        "arn:aws:iam::*:role/*".to_string(),
+        format!("arn:aws:iam::{own}:group/g0"),
+        format!("arn:aws:iam::{own}:policy/p0"),
+        format!("arn:aws:iam::{other}:role/r1"),
+        format!("arn:aws:iam::{own}:*"),
+    ];
+    let resource = &resources[rng.below(resources.len())];
+    let condition = match rng.below(9) {
+        0 => " when aws:MultiFactorAuthPresent == true".to_string(),
+        1 => " when aws:PrincipalTag/team == \"a\"".to_string(),
+        2 => " when iam:PassedToService == \"ec2.amazonaws.com\"".to_string(),
+        3 => format!(" when aws:ResourceAccount == \"{own}\""),
+        _ => String::new(),
+    };
+    format!(
+        "    {effect} {not}{} on \"{resource}\"{condition};\n",
+        actions.join(", ")
+    )
+}
+
+fn statements(rng: &mut Rng, own: &str, other: &str) -> String {
+    (0..1 + rng.below(3))
+        .map(|_| statement(rng, own, other, false))
+        .collect()
+}
+
+/// A random organisation of two accounts in the text language.
+fn organisation(seed: u64) -> String {
+    let mut rng = Rng(seed | 1);
+    let mut text = String::new();
+    if rng.chance(50) {
+        text.push_str(&format!(
+            "organization o-test123456 r-test management 999999999999 {{\n  ou main ou-test-main0001 {{\n    account {A} \"a\";\n    account {B} \"b\";\n    scp guard p-guard00001 {{\n{}    }}\n  }}\n}}\n",
+            (0..1 + rng.below(2)).map(|_| statement(&mut rng, A, B, true)).collect::<String>()
+        ));
+    }
+    for (own, other) in [(A, B), (B, A)] {
+        text.push_str(&format!("account {own} {{\n"));
+        for p in 0..2 {
+            text.push_str(&format!(
+                "  policy p{p} {{\n{}  }}\n",
+                statements(&mut rng, own, other)
+            ));
+        }
+        for g in 0..2 {
+            text.push_str(&format!("  group g{g} {{\n"));
+            if rng.chance(50) {
+                text.push_str(&format!(
+                    "    policy gi{g} {{\n{}    }}\n",
+                    statements(&mut rng, own, other)
+                ));
+            }
+            if rng.chance(40) {
+                text.push_str(&format!("    attach p{};\n", rng.below(2)));
+            }
+            text.push_str("  }\n");
+        }
+        for u in 0..3 {
+            let group = if rng.chance(60) {
+                format!(" in g{}", rng.below(2))
+            } else {
+                String::new()
+            };
+            text.push_str(&format!("  user u{u}{group} {{\n"));
+            if rng.chance(50) {
+                text.push_str(&format!("    tag team = \"{}\";\n", rng.pick(&["a", "b"])));
+            }
+            if rng.chance(15) {
+                text.push_str(&format!("    boundary p{};\n", rng.below(2)));
+            }
+            if rng.chance(70) {
+                text.push_str(&format!(
+                    "    policy ui{u} {{\n{}    }}\n",
+                    statements(&mut rng, own, other)
+                ));
+            }
+            if rng.chance(30) {
+                text.push_str(&format!("    attach p{};\n", rng.below(2)));
+            }
+            text.push_str("  }\n");
+        }
+        for r in 0..3 {
+            text.push_str(&format!("  role r{r} {{\n"));
+            let trusts = [
+                format!("account {own}"),
+                "user u0".to_string(),
+                "role r1".to_string(),
+                format!("account {other}"),
+                format!("user u1@{other}"),
+                "service ec2.amazonaws.com".to_string(),
+                "service lambda.amazonaws.com".to_string(),
+                "account 999999999999".to_string(),
+            ];
+            for _ in 0..1 + rng.below(2) {
+                let condition = match rng.below(5) {
+                    0 => " when aws:MultiFactorAuthPresent == true",
+                    1 => " when aws:PrincipalTag/team == \"a\"",
+                    _ => "",
+                };
+                text.push_str(&format!(
+                    "    trust {}{condition};\n",
+                    trusts[rng.below(trusts.len())]
+                ));
+            }
+            if rng.chance(50) {
+                text.push_str(&format!("    instance-profile r{r};\n"));
+            }
+            if rng.chance(15) {
+                text.push_str(&format!("    boundary p{};\n", rng.below(2)));
+            }
+            if rng.chance(60) {
+                text.push_str(&format!(
+                    "    policy ri{r} {{\n{}    }}\n",
+                    statements(&mut rng, own, other)
+                ));
+            }
+            if rng.chance(30) {
+                text.push_str(&format!("    attach p{};\n", rng.below(2)));
+            }
+            text.push_str("  }\n");
+        }
+        text.push_str("}\n");
+    }
+    text
+}
+
+fn analysis_of(text: &str) -> Analysis {
+    let world = iamlog::model::load_str("random.iam", text).expect("loads");
+    let errors: Vec<String> = world
+        .diagnostics
+        .iter()
+        .filter(|d| d.diagnostic.severity == iamlog::diag::Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{text}\n{errors:?}");
+    Analysis::new(world)
+}
+
+/// (may, must) from a list of stance-tagged facts.
+fn stances(found: impl Iterator<Item = bool>) -> (bool, bool) {
+    found.fold((false, false), |(may, must), m| (may || !m, must || m))
+}
+
+/// Compares every decision; returns the disagreements.
+fn disagreements(analysis: &Analysis) -> Vec<String> {
+    let c = &analysis.compiled;
+    let d = &analysis.derived;
+    let class_of: HashMap<Id, Id> = c.facts.in_class.iter().copied().collect();
+    let mut out = Vec::new();
+    for p in analysis.principals() {
+        let caller = analysis.caller(p).expect("a principal");
+        let account = c.universe.node(p).account.expect("an account");
+        for (ci, check) in c.checks.iter().enumerate() {
+            let ci = ci as u32;
+            if *check == FULL {
+                continue;
+            }
+            let targets: Vec<Id> = if check.target == TargetKind::Aux {
+                vec![u32::MAX]
+            } else {
+                c.facts
+                    .in_class
+                    .iter()
+                    .filter(|&&(t, _)| {
+                        let kind = &c.universe.node(t).kind;
+                        matches!(
+                            (check.target, kind),
+                            (TargetKind::User, NodeKind::User)
+                                | (TargetKind::Group, NodeKind::Group)
+                                | (TargetKind::Role, NodeKind::Role)
+                                | (TargetKind::Policy, NodeKind::Policy)
+                        )
+                    })
+                    .map(|&(t, _)| t)
+                    .collect()
+            };
+            for t in targets {
+                let (resource, derived) = if t == u32::MAX {
+                    let class = c
+                        .facts
+                        .check_class
+                        .iter()
+                        .find(|&&(x, a, _)| x == ci && a == account)
+                        .expect("an aux class")
+                        .2;
+                    let found = d
+                        .allowed
+                        .iter()
+                        .filter(|&&(q, x, s, _)| q == p && x == ci && s == class)
+                        .map(|f| f.3);
+                    ("*".to_string(), stances(found))
+                } else if *check == ASSUME {
+                    let direct = d
+                        .assumes
+                        .iter()
+                        .filter(|&&(q, r, _)| q == p && r == t)
+                        .map(|f| f.2);
+                    let class = class_of[&t];
+                    let hub = d
+                        .assume_hubs
+                        .iter()
+                        .filter(|&&(q, k, _)| q == p && k == class)
+                        .flat_map(|&(_, k, m1)| {
+                            d.assume_hub_targets
+                                .iter()
+                                .filter(move |&&(k2, a, r, _)| k2 == k && a == account && r == t)
+                                .map(move |f| m1 && f.3)
+                        });
+                    (c.universe.name(t).to_string(), stances(direct.chain(hub)))
+                } else {
+                    let class = class_of[&t];
+                    let found = d
+                        .allowed
+                        .iter()
+                        .filter(|&&(q, x, s, _)| q == p && x == ci && s == t)
+                        .map(|f| f.3)
+                        .chain(
+                            d.class_allowed
+                                .iter()
+                                .filter(|&&(q, x, s, _)| q == p && x == ci && s == class)
+                                .map(|f| f.3),
+                        );
+                    (c.universe.name(t).to_string(), stances(found))
+                };
+                let reference = allowed(
+                    &analysis.world,
+                    &caller,
+                    check.action,
+                    &resource,
+                    Some(check),
+                );
+                let agree = if t == u32::MAX {
+                    // "Some resource": the analysis never reports less than the policy core.
+                    (!reference.0 || derived.0) && (!reference.1 || derived.1)
+                } else {
+                    reference == derived
+                };
+                if !agree {
+                    out.push(format!(
+                        "{} {} {:?} on {resource}: reference (may, must) = {reference:?}, derived = {derived:?}",
+                        c.universe.name(p),
+                        check.action,
+                        check.passed_to,
+                    ));
+                }
+            }
+        }
+    }
+    // The walk that finds escalation paths and the Datalog `Escalates` agree.
+    for p in analysis.principals() {
+        if analysis.is_admin(p).is_some() {
+            continue;
+        }
+        let derived = stances(d.escalates.iter().filter(|e| e.0 == p).map(|e| e.1));
+        let walked = match analysis.escalation(p) {
+            Some(e) => (true, !e.conditional),
+            None => (false, false),
+        };
+        if derived != walked {
+            out.push(format!(
+                "{} escalates: derived (may, must) = {derived:?}, walked = {walked:?}",
+                c.universe.name(p)
+            ));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn datalog_agrees_with_the_policy_core(seed in any::<u64>()) {
+        let text = organisation(seed);
+        let analysis = analysis_of(&text);
+        let wrong = disagreements(&analysis);
+        prop_assert!(wrong.is_empty(), "seed {seed}\n{text}\n{}", wrong.join("\n"));
+    }
+}
+
+#[test]
+fn debug_case() {
+    let Ok(seed) = std::env::var("IAMLOG_SEED") else {
+        return;
+    };
+    let text = organisation(seed.parse().unwrap());
+    eprintln!("{text}");
+    let analysis = analysis_of(&text);
+    let p = analysis
+        .resolve(&std::env::var("IAMLOG_P").unwrap(), None)
+        .unwrap();
+    let caller = analysis.caller(p).unwrap();
+    for stance in [iamlog::policy::Stance::May, iamlog::policy::Stance::Must] {
+        let (d, v) = iamlog::answer::explain::decide_symbolic(
+            &analysis.world,
+            &caller,
+            &std::env::var("IAMLOG_A").unwrap(),
+            "*",
+            None,
+            stance,
+        );
+        eprintln!("{stance:?} {d:?} {:?}", v.context);
+    }
+    eprintln!("{:#?}", analysis.escalation(p));
+    eprintln!("{:#?}", disagreements(&analysis));
+}
