@@ -176,7 +176,7 @@ fn identity_only() -> PolicySet {
     PolicySet {
         identity: identity_texts()
             .iter()
-            .map(|t| parse(t, PolicyKind::Identity))
+            .map(|t| parse(t, PolicyKind::Identity).into())
             .collect(),
         ..PolicySet::default()
     }
@@ -184,10 +184,10 @@ fn identity_only() -> PolicySet {
 
 fn with_guardrails() -> PolicySet {
     PolicySet {
-        boundaries: vec![parse(BOUNDARY, PolicyKind::Boundary)],
+        boundaries: vec![parse(BOUNDARY, PolicyKind::Boundary).into()],
         scps: vec![
-            vec![parse(SCP_ROOT, PolicyKind::Scp)],
-            vec![parse(SCP_OU, PolicyKind::Scp)],
+            vec![parse(SCP_ROOT, PolicyKind::Scp).into()],
+            vec![parse(SCP_OU, PolicyKind::Scp).into()],
         ],
         ..identity_only()
     }

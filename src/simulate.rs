@@ -9,6 +9,7 @@ use crate::policy::{
 };
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// The result of one case, in the oracle's vocabulary.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -213,9 +214,11 @@ fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String>
             )),
         }
     };
-    let mut rcps = chain("rcps", PolicyKind::Rcp)?;
+    let shared = |policies: Vec<Policy>| policies.into_iter().map(Arc::new).collect::<Vec<_>>();
+    let levels = |chain: Vec<Vec<Policy>>| chain.into_iter().map(shared).collect::<Vec<_>>();
+    let mut rcps = levels(chain("rcps", PolicyKind::Rcp)?);
     for level in &mut rcps {
-        level.push(rcp_full_aws_access());
+        level.push(Arc::new(rcp_full_aws_access()));
     }
     let resource_kind = if is_trust(&request.action) {
         PolicyKind::Trust
@@ -223,11 +226,11 @@ fn read_case(case: &Value, index: usize) -> Result<(Request, PolicySet), String>
         PolicyKind::Resource
     };
     let policies = PolicySet {
-        identity: docs("identityPolicies", PolicyKind::Identity)?,
-        boundaries: docs("permissionBoundaries", PolicyKind::Boundary)?,
+        identity: shared(docs("identityPolicies", PolicyKind::Identity)?),
+        boundaries: shared(docs("permissionBoundaries", PolicyKind::Boundary)?),
         session: one("sessionPolicy", PolicyKind::Session)?,
-        resource: one("resourcePolicy", resource_kind)?,
-        scps: chain("scps", PolicyKind::Scp)?,
+        resource: one("resourcePolicy", resource_kind)?.map(Arc::new),
+        scps: levels(chain("scps", PolicyKind::Scp)?),
         rcps,
         endpoints: match case.get("endpointPolicies") {
             None | Some(Value::Null) => None,

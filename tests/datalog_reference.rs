@@ -245,6 +245,10 @@ fn disagreements(analysis: &Analysis) -> Vec<String> {
                     .map(|&(t, _)| t)
                     .collect()
             };
+            if check.target == TargetKind::Aux && d.needs_aux.binary_search(&(p, ci)).is_err() {
+                // Decided only for principals that may use a technique needing it.
+                continue;
+            }
             for t in targets {
                 let (resource, derived) = if t == u32::MAX {
                     let class = c
@@ -267,10 +271,11 @@ fn disagreements(analysis: &Analysis) -> Vec<String> {
                         .filter(|&&(q, r, _)| q == p && r == t)
                         .map(|f| f.2);
                     let class = class_of[&t];
+                    let excepted = |m: bool| d.excepts.contains(&(p, ci, t, m));
                     let hub = d
                         .assume_hubs
                         .iter()
-                        .filter(|&&(q, k, _)| q == p && k == class)
+                        .filter(|&&(q, k, m)| q == p && k == class && !excepted(m))
                         .flat_map(|&(_, k, m1)| {
                             d.assume_hub_targets
                                 .iter()
@@ -288,7 +293,12 @@ fn disagreements(analysis: &Analysis) -> Vec<String> {
                         .chain(
                             d.class_allowed
                                 .iter()
-                                .filter(|&&(q, x, s, _)| q == p && x == ci && s == class)
+                                .filter(|&&(q, x, s, m)| {
+                                    q == p
+                                        && x == ci
+                                        && s == class
+                                        && !d.excepts.contains(&(p, ci, t, m))
+                                })
                                 .map(|f| f.3),
                         );
                     (c.universe.name(t).to_string(), stances(found))
@@ -376,5 +386,49 @@ fn debug_case() {
         eprintln!("{stance:?} {d:?} {:?}", v.context);
     }
     eprintln!("{:#?}", analysis.escalation(p));
+    let n = |x: u32| analysis.compiled.universe.name(x).to_string();
+    let d = &analysis.derived;
+    eprintln!(
+        "self_admins {:?}",
+        d.self_admins
+            .iter()
+            .map(|x| (n(x.0), x.1, x.2))
+            .collect::<Vec<_>>()
+    );
+    eprintln!(
+        "full {:?}",
+        d.full_admins
+            .iter()
+            .map(|x| (n(x.0), x.1))
+            .collect::<Vec<_>>()
+    );
+    eprintln!(
+        "esc {:?}",
+        d.escalates
+            .iter()
+            .map(|x| (n(x.0), x.1))
+            .collect::<Vec<_>>()
+    );
+    eprintln!(
+        "edges {:?}",
+        d.edges
+            .iter()
+            .map(|x| (n(x.0), n(x.1), x.2, x.3))
+            .collect::<Vec<_>>()
+    );
+    eprintln!(
+        "hub_edges {:?}",
+        d.hub_edges
+            .iter()
+            .map(|x| (n(x.0), x.1, n(x.2), x.3))
+            .collect::<Vec<_>>()
+    );
+    eprintln!(
+        "assumes {:?}",
+        d.assumes
+            .iter()
+            .map(|x| (n(x.0), n(x.1), x.2))
+            .collect::<Vec<_>>()
+    );
     eprintln!("{:#?}", disagreements(&analysis));
 }

@@ -70,12 +70,16 @@ fn policies() -> Policies {
 
 impl Policies {
     fn identity(mut self, json: &str) -> Self {
-        self.0.identity.push(parse(PolicyKind::Identity, json));
+        self.0
+            .identity
+            .push(parse(PolicyKind::Identity, json).into());
         self
     }
 
     fn boundary(mut self, json: &str) -> Self {
-        self.0.boundaries.push(parse(PolicyKind::Boundary, json));
+        self.0
+            .boundaries
+            .push(parse(PolicyKind::Boundary, json).into());
         self
     }
 
@@ -86,13 +90,13 @@ impl Policies {
 
     /// A bucket, key or other resource policy.
     fn resource(mut self, json: &str) -> Self {
-        self.0.resource = Some(parse(PolicyKind::Resource, json));
+        self.0.resource = Some(parse(PolicyKind::Resource, json).into());
         self
     }
 
     /// The trust policy of the role in the request.
     fn trust(mut self, json: &str) -> Self {
-        self.0.resource = Some(parse(PolicyKind::Trust, json));
+        self.0.resource = Some(parse(PolicyKind::Trust, json).into());
         self
     }
 
@@ -100,7 +104,12 @@ impl Policies {
     fn scps(mut self, levels: &[&[&str]]) -> Self {
         self.0.scps = levels
             .iter()
-            .map(|level| level.iter().map(|j| parse(PolicyKind::Scp, j)).collect())
+            .map(|level| {
+                level
+                    .iter()
+                    .map(|j| parse(PolicyKind::Scp, j).into())
+                    .collect()
+            })
             .collect();
         self
     }
@@ -110,8 +119,8 @@ impl Policies {
         self.0.rcps = levels
             .iter()
             .map(|level| {
-                let mut policies = vec![rcp_full_aws_access()];
-                policies.extend(level.iter().map(|j| parse(PolicyKind::Rcp, j)));
+                let mut policies = vec![std::sync::Arc::new(rcp_full_aws_access())];
+                policies.extend(level.iter().map(|j| parse(PolicyKind::Rcp, j).into()));
                 policies
             })
             .collect();
@@ -1371,7 +1380,7 @@ fn row_76_group_principal_is_a_lint_error_and_matches_nothing() {
     assert_eq!(statement.principal_matches(&Caller::Anonymous), None);
     // alice, a member of G with no policies of her own, gets nothing from it.
     let p = Policies(PolicySet {
-        resource: Some(policy),
+        resource: Some(policy.into()),
         ..PolicySet::default()
     });
     let d = ask(ALICE, "s3:GetObject", OBJECT).decide(&p);

@@ -90,10 +90,38 @@ impl Graph {
                 graph.add(h, t, Via::Technique(v), must);
             }
         }
+        // A principal whose statements take members out of a class gets a hub of its own.
+        let mut excepted: HashMap<(Id, u32, bool), Vec<Id>> = HashMap::new();
+        for &(p, c, t, must) in &derived.excepts {
+            excepted.entry((p, c, must)).or_default().push(t);
+        }
+        let check_of = |v: Tech| {
+            compiled
+                .facts
+                .tech_check
+                .iter()
+                .find(|&&(t, _)| t == v)
+                .map(|&(_, c)| c)
+        };
         for &(p, v, k, must) in &derived.hub_edges {
-            if acts(v) {
-                let h = hub(&mut graph, (Via::Technique(v), k, 0));
-                graph.add(p, h, Via::Technique(v), must);
+            if !acts(v) {
+                continue;
+            }
+            let via = Via::Technique(v);
+            match check_of(v).and_then(|c| excepted.get(&(p, c, must))) {
+                None => {
+                    let h = hub(&mut graph, (via, k, 0));
+                    graph.add(p, h, via, must);
+                }
+                Some(out) => {
+                    let h = graph.private_hub();
+                    graph.add(p, h, via, must);
+                    for &(hv, hk, t, m) in &derived.hub_targets {
+                        if hv == v && hk == k && !out.contains(&t) {
+                            graph.add(h, t, via, m);
+                        }
+                    }
+                }
             }
         }
         for &(k, a, r, must) in &derived.assume_hub_targets {
@@ -102,8 +130,21 @@ impl Graph {
         }
         for &(p, k, must) in &derived.assume_hubs {
             let a = compiled.universe.node(p).account.unwrap_or(u32::MAX);
-            let h = hub(&mut graph, (Via::Assume, k, a));
-            graph.add(p, h, Via::Assume, must);
+            match excepted.get(&(p, compiled.assume, must)) {
+                None => {
+                    let h = hub(&mut graph, (Via::Assume, k, a));
+                    graph.add(p, h, Via::Assume, must);
+                }
+                Some(out) => {
+                    let h = graph.private_hub();
+                    graph.add(p, h, Via::Assume, must);
+                    for &(hk, ha, r, m) in &derived.assume_hub_targets {
+                        if hk == k && ha == a && !out.contains(&r) {
+                            graph.add(h, r, Via::Assume, m);
+                        }
+                    }
+                }
+            }
         }
         for &(source, r, must) in &compiled.facts.outside {
             graph.add(source, r, Via::Outside, must);
@@ -115,12 +156,34 @@ impl Graph {
         graph
     }
 
+    fn private_hub(&mut self) -> u32 {
+        self.adjacency.push(Vec::new());
+        (self.adjacency.len() - 1) as u32
+    }
+
     fn add(&mut self, from: u32, to: u32, via: Via, must: bool) {
         let from = from as usize;
         if from >= self.adjacency.len() {
             self.adjacency.resize(from + 1, Vec::new());
         }
         self.adjacency[from].push(Arc { to, via, must });
+    }
+
+    /// How `from` acts as `to` in one hop (directly or through a hub), if it does.
+    pub fn one_hop(&self, from: Id, to: Id, must_only: bool) -> Option<Via> {
+        let arcs = self.adjacency.get(from as usize)?;
+        for arc in arcs.iter().filter(|a| a.must || !must_only) {
+            if arc.to == to {
+                return Some(arc.via);
+            }
+            if self.is_hub(arc.to) {
+                let through = &self.adjacency[arc.to as usize];
+                if through.iter().any(|b| b.to == to && (b.must || !must_only)) {
+                    return Some(arc.via);
+                }
+            }
+        }
+        None
     }
 
     /// True for hub nodes.

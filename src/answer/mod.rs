@@ -41,6 +41,7 @@ pub struct Analysis {
     full_admins: HashMap<Id, bool>,
     self_admins: HashMap<Id, Vec<(Tech, bool)>>,
     empowers: HashMap<Id, Vec<(Id, Tech, bool)>>,
+    empowered_by: HashMap<Id, Vec<(Id, Tech, bool)>>,
     unbounded: HashMap<Id, bool>,
 }
 
@@ -128,8 +129,39 @@ pub struct ServiceAccess {
 impl Analysis {
     /// Compiles and derives `world`.
     pub fn new(world: World) -> Analysis {
+        let timings = std::env::var_os("IAMLOG_TIMINGS").is_some();
+        let start = std::time::Instant::now();
         let compiled = compile(&world);
+        if timings {
+            eprintln!("compile {:.3} s", start.elapsed().as_secs_f64());
+            let f = &compiled.facts;
+            eprintln!(
+                "facts: applies {} on {} statement {} attached {} within {} trust_named {} trust_via_account {} trust_denied {} target_ok {} level_policy {}",
+                f.applies.len(), f.on.len(), f.statement.len(), f.attached.len(), f.within.len(),
+                f.trust_named.len(), f.trust_via_account.len(), f.trust_denied.len(), f.target_ok.len(), f.level_policy.len()
+            );
+        }
         let derived = derive(&compiled);
+        if timings {
+            eprintln!("derive {:.3} s", start.elapsed().as_secs_f64());
+            let d = &derived;
+            eprintln!(
+                "derived: allowed {} guarded {} class_allowed {} edges {} hub_edges {} hub_targets {} assumes {} assume_hubs {} assume_hub_targets {}",
+                d.allowed.len(), d.guarded.len(), d.class_allowed.len(), d.edges.len(), d.hub_edges.len(),
+                d.hub_targets.len(), d.assumes.len(), d.assume_hubs.len(), d.assume_hub_targets.len()
+            );
+            let mut by: std::collections::BTreeMap<(String, bool), usize> = Default::default();
+            for &(_, c, x, _) in &d.allowed {
+                let principal = compiled.universe.is_principal(x)
+                    || matches!(
+                        compiled.universe.node(x).kind,
+                        NodeKind::Group | NodeKind::Policy
+                    );
+                *by.entry((compiled.checks[c as usize].action.to_string(), principal))
+                    .or_default() += 1;
+            }
+            eprintln!("allowed by check (target?): {by:?}");
+        }
         let graph = Graph::build(&compiled, &derived);
         let mut full_admins = HashMap::new();
         for &(p, must) in &derived.full_admins {
@@ -144,9 +176,11 @@ impl Analysis {
             *unbounded.entry(p).or_insert(false) |= must;
         }
         let mut empowers: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::new();
+        let mut empowered_by: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::new();
         for &(p, t, v, must) in &derived.edges {
             if TECHNIQUES[v as usize].gain == crate::compile::techniques::Gain::Empower && p != t {
                 empowers.entry(p).or_default().push((t, v, must));
+                empowered_by.entry(t).or_default().push((p, v, must));
             }
         }
         Analysis {
@@ -157,6 +191,7 @@ impl Analysis {
             full_admins,
             self_admins,
             empowers,
+            empowered_by,
             unbounded,
         }
     }
@@ -379,59 +414,85 @@ impl Analysis {
         if self.full_admins.contains_key(&p) {
             return None;
         }
+        /// The end of an escalation path, found before its steps are explained.
+        enum End {
+            Admin,
+            SelfAdmin(Id, Tech),
+            Writes(Id, Id, Tech, Via),
+            WrittenBy(Id, Id, Tech, Via),
+        }
         for must_only in [true, false] {
             let visits = self.graph.walk(p, must_only);
-            let mut best: Option<(u32, Vec<Step>)> = None;
-            let mut consider = |hops: u32, path: Vec<Step>| {
-                if best.as_ref().is_none_or(|(h, _)| hops < *h) {
-                    best = Some((hops, path));
+            let mut best: Option<(u32, Id, End)> = None;
+            let mut consider = |hops: u32, q: Id, end: End| {
+                if best.as_ref().is_none_or(|(h, _, _)| hops < *h) {
+                    best = Some((hops, q, end));
                 }
             };
-            let mut order: Vec<(&u32, &graph::Visit)> = visits.iter().collect();
-            order.sort_by_key(|(q, v)| (v.hops, **q));
-            for (&q, visit) in order {
+            let free = |x: Id| self.unbounded.get(&x).is_some_and(|&u| u || !must_only);
+            for (&q, visit) in &visits {
                 if q != p && self.full_admins.get(&q).is_some_and(|&m| m || !must_only) {
-                    consider(visit.hops, self.steps(&visits, p, q));
+                    consider(visit.hops, q, End::Admin);
                 }
                 for &(v, m) in self.self_admins.get(&q).into_iter().flatten() {
                     if m || !must_only {
-                        let mut path = self.steps(&visits, p, q);
-                        path.push(self.self_step(q, v));
-                        consider(visit.hops + 1, path);
+                        consider(visit.hops + 1, q, End::SelfAdmin(q, v));
                     }
                 }
+                // Write the policy of a principal one acts as in one hop, or act in one hop
+                // as a principal that writes one's own (longer chains of writes are not
+                // derived yet: see README).
                 for &(t, v, m) in self.empowers.get(&q).into_iter().flatten() {
-                    // One writes the policy of a principal one acts as in one hop, or a
-                    // principal one acts as in one hop writes one's own (deeper chains of
-                    // writes are not derived yet: see README).
-                    let one_hop = |x: Id| visits.get(&x).is_some_and(|v| v.hops == 1);
-                    let acts_as = q == p && one_hop(t) || t == p && one_hop(q);
-                    let free = self.unbounded.get(&t).is_some_and(|&u| u || !must_only);
-                    if (m || !must_only) && acts_as && free {
-                        // Write the policy of a principal one can act as, then act as it.
-                        let mut path = self.steps(&visits, p, q);
-                        path.push(self.step(q, t, Via::Technique(v)));
-                        path.extend(self.steps(&visits, p, t));
-                        path.push(Step {
-                            from: self.arn(t).to_string(),
-                            to: "admin".into(),
-                            technique: "holds-written-policy".into(),
-                            actions: Vec::new(),
-                            conditions: Vec::new(),
-                            statements: Vec::new(),
-                        });
-                        consider(visit.hops + 2, path);
+                    if must_only && !m || !free(t) {
+                        continue;
+                    }
+                    if let Some(via) = self.graph.one_hop(q, t, must_only) {
+                        consider(visit.hops + 2, q, End::Writes(q, t, v, via));
+                    }
+                }
+                for &(w, v, m) in self.empowered_by.get(&q).into_iter().flatten() {
+                    if must_only && !m || !free(q) {
+                        continue;
+                    }
+                    if let Some(via) = self.graph.one_hop(q, w, must_only) {
+                        consider(visit.hops + 2, q, End::WrittenBy(q, w, v, via));
                     }
                 }
             }
-            if let Some((_, path)) = best {
-                return Some(Escalation {
-                    conditional: !must_only,
-                    path,
-                });
+            let Some((_, q, end)) = best else { continue };
+            let mut path = self.steps(&visits, p, q);
+            match end {
+                End::Admin => {}
+                End::SelfAdmin(q, v) => path.push(self.self_step(q, v)),
+                End::Writes(q, t, v, via) => {
+                    path.push(self.step(q, t, Via::Technique(v)));
+                    path.push(self.step(q, t, via));
+                    path.push(self.holds_written(t));
+                }
+                End::WrittenBy(q, w, v, via) => {
+                    path.push(self.step(q, w, via));
+                    path.push(self.step(w, q, Via::Technique(v)));
+                    path.push(self.holds_written(q));
+                }
             }
+            return Some(Escalation {
+                conditional: !must_only,
+                path,
+            });
         }
         None
+    }
+
+    /// The last step of a write-then-act path: the written principal holds any policy.
+    fn holds_written(&self, t: Id) -> Step {
+        Step {
+            from: self.arn(t).to_string(),
+            to: "admin".into(),
+            technique: "holds-written-policy".into(),
+            actions: Vec::new(),
+            conditions: Vec::new(),
+            statements: Vec::new(),
+        }
     }
 
     fn self_step(&self, q: Id, v: Tech) -> Step {

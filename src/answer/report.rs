@@ -159,7 +159,16 @@ impl Analysis {
             "medium" => 1,
             _ => 2,
         };
-        findings.sort_by_key(|f| (rank(f), f.conditional));
+        findings.sort_by(|a, b| {
+            (rank(a), a.conditional, a.kind, &a.subject, &a.message).cmp(&(
+                rank(b),
+                b.conditional,
+                b.kind,
+                &b.subject,
+                &b.message,
+            ))
+        });
+        principals.sort_by(|a, b| a.arn.cmp(&b.arn));
         Report {
             principals,
             findings,

@@ -17,13 +17,27 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Print the time each stage took to standard error.
+    #[arg(long)]
+    timings: bool,
 }
 
 /// Runs `analyze`.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
+    let start = std::time::Instant::now();
     let world = super::load_world(&args.inputs)?;
+    let loaded = start.elapsed();
     let analysis = Analysis::new(world);
+    let derived = start.elapsed();
     let report = analysis.report();
+    if args.timings {
+        eprintln!(
+            "load {:.3} s, compile and derive {:.3} s, report {:.3} s",
+            loaded.as_secs_f64(),
+            (derived - loaded).as_secs_f64(),
+            (start.elapsed() - derived).as_secs_f64()
+        );
+    }
     match args.format {
         Format::Json => println!(
             "{}",

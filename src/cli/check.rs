@@ -140,12 +140,12 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let mut set = PolicySet::default();
     for (i, p) in args.policies.iter().enumerate() {
         let (policy, f) = load(p, PolicyKind::Identity)?;
-        set.identity.push(policy);
+        set.identity.push(policy.into());
         index.push((Source::Identity, i, f));
     }
     if let Some(p) = &args.boundary {
         let (policy, f) = load(p, PolicyKind::Boundary)?;
-        set.boundaries.push(policy);
+        set.boundaries.push(policy.into());
         index.push((Source::Boundary, 0, f));
     }
     if let Some(p) = &args.session_policy {
@@ -166,18 +166,20 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
                 PolicyKind::Resource
             },
         )?;
-        set.resource = Some(policy);
+        set.resource = Some(policy.into());
         index.push((Source::Resource, 0, f));
     }
     for (level, p) in args.scps.iter().enumerate() {
         let (policy, f) = load(p, PolicyKind::Scp)?;
-        set.scps.push(vec![policy]);
+        set.scps.push(vec![policy.into()]);
         index.push((Source::Scp(level), 0, f));
     }
     for (level, p) in args.rcps.iter().enumerate() {
         let (policy, f) = load(p, PolicyKind::Rcp)?;
-        set.rcps
-            .push(vec![policy, crate::simulate::rcp_full_aws_access()]);
+        set.rcps.push(vec![
+            policy.into(),
+            crate::simulate::rcp_full_aws_access().into(),
+        ]);
         index.push((Source::Rcp(level), 0, f));
     }
 

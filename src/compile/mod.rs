@@ -70,6 +70,8 @@ pub struct Facts {
     pub contains: Vec<(Id, Id)>,
     /// Targets and their class.
     pub in_class: Vec<(Id, Id)>,
+    /// Members a "class but" scope leaves out: scope, member.
+    pub excluded: Vec<(Id, Id)>,
     /// The class a check is decided on in an account (its target kind, or its aux class).
     pub check_class: Vec<(CheckId, Acct, Id)>,
     /// Checks decided on roles of any account (`sts:AssumeRole`).
@@ -319,6 +321,9 @@ impl<'w> Compiler<'w> {
         self.statements_to_facts();
         self.trust();
         self.techniques();
+        self.facts.within.append(&mut self.inventory.within);
+        self.facts.contains.append(&mut self.inventory.contains);
+        self.facts.excluded.append(&mut self.inventory.excluded);
         for (i, c) in self.checks.iter().enumerate() {
             let i = i as CheckId;
             if *c == techniques::ASSUME {

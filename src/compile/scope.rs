@@ -24,6 +24,14 @@ pub struct Inventory {
     members: HashMap<Id, Vec<(Id, String)>>,
     accounts: Vec<String>,
     memo: HashMap<String, Vec<Id>>,
+    /// "A class but these members" scopes (NotResource), by class and members left out.
+    minus: HashMap<(Id, Vec<Id>), Id>,
+    /// Facts the minus scopes add: (scope, enclosing scope) pairs.
+    pub within: Vec<(Id, Id)>,
+    /// Facts the minus scopes add: (wide scope, class) pairs.
+    pub contains: Vec<(Id, Id)>,
+    /// The members a minus scope leaves out.
+    pub excluded: Vec<(Id, Id)>,
 }
 
 const KINDS: [TargetKind; 6] = [
@@ -115,7 +123,6 @@ impl Inventory {
         vars: &dyn Variables,
         per_account: bool,
     ) -> Vec<Id> {
-        let _ = universe;
         let Some(resource) = &statement.resource else {
             return Vec::new();
         };
@@ -153,19 +160,14 @@ impl Inventory {
             let mut classes: Vec<Id> = self.members.keys().copied().collect();
             classes.sort_unstable();
             for class in classes {
-                let members = &self.members[&class];
-                if members
+                let (gone, kept): (Vec<Id>, Vec<Id>) = self.members[&class]
                     .iter()
-                    .all(|(m, _)| excluded.binary_search(m).is_err())
-                {
+                    .map(|(m, _)| *m)
+                    .partition(|m| excluded.binary_search(m).is_ok());
+                if gone.is_empty() {
                     out.push(class);
-                } else {
-                    out.extend(
-                        members
-                            .iter()
-                            .map(|(m, _)| *m)
-                            .filter(|m| excluded.binary_search(m).is_err()),
-                    );
+                } else if !kept.is_empty() {
+                    out.push(self.minus_scope(universe, class, gone, &kept));
                 }
             }
             if allow {
@@ -181,6 +183,29 @@ impl Inventory {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// The scope "every member of `class` but `gone`": the class is decided as a whole for
+    /// its other members, and the members left out one by one.
+    fn minus_scope(
+        &mut self,
+        universe: &mut Universe,
+        class: Id,
+        gone: Vec<Id>,
+        kept: &[Id],
+    ) -> Id {
+        if let Some(&id) = self.minus.get(&(class, gone.clone())) {
+            return id;
+        }
+        let name = format!("{} but {gone:?}", universe.name(class));
+        let account = universe.node(class).account;
+        let id = universe.intern(NodeKind::ClassBut, &name, account);
+        self.within.push((class, id));
+        self.within.extend(kept.iter().map(|&k| (k, id)));
+        self.contains.push((id, class));
+        self.excluded.extend(gone.iter().map(|&g| (id, g)));
+        self.minus.insert((class, gone), id);
+        id
     }
 
     /// Wide scopes as the classes they hold (one owner each).

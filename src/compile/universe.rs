@@ -23,6 +23,8 @@ pub enum NodeKind {
     Policy,
     /// The targets of one kind in one account.
     Class(TargetKind),
+    /// The targets of a class but a few (a NotResource element).
+    ClassBut,
     /// The targets of one kind in every account.
     KindScope(TargetKind),
     /// Every resource (`"Resource": "*"`).

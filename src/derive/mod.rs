@@ -103,6 +103,10 @@ crepe! {
     pub struct Mode(bool);
     @input
     pub struct IsAnyScope(Id);
+    @input
+    pub struct IsAux(CheckId);
+    @input
+    pub struct Excluded(Id, Id);
 
     // ---- §5 "Policies in force": a principal's own policies, and a user's groups' (§8).
     struct InForce(Id, Pol);
@@ -138,7 +142,15 @@ crepe! {
     // Same-account checks (§7: PassRole needs the role in the caller's account; IAM objects
     // of another account have no resource policy, so the caller's Allow cannot reach them).
     struct Cand(Id, CheckId, Id, bool);
-    Cand(p, c, k, m) <- IdAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- IdAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    // Auxiliary actions are decided only for principals whose policies name a technique
+    // that needs them.
+    Cand(p, c, k, m) <- NeedsAux(p, c), IdAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    @output
+    pub struct NeedsAux(Id, CheckId);
+    NeedsAux(p, c) <- IdAllow(p, c1, _, _), TechCheck(v, c1), TechAux(v, c);
+    NeedsAux(p, c) <- IdAllow(p, c, _, _), TechOnAux(v), TechCheck(v, c);
+    NeedsAux(p, c) <- IdAllow(p, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
     Cand(p, c, t, m) <- IdAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
     // sts:AssumeRole reaches roles of every account (§6).
     Cand(p, c, k, m) <- IdAllow(p, c, y, m), CrossAccount(c), Contains(y, k), CheckClass(c, _, k);
@@ -150,16 +162,24 @@ crepe! {
     // The administrator test is asked of everyone.
     Cand(p, c, k, m) <- Principal(p, a), Special(c, code), (code == special::FULL), CheckClass(c, a, k), Mode(m);
 
-    // A class is decided member by member when a statement of the principal names a member.
-    struct Mentioned(Id, CheckId, Id, bool);
-    Mentioned(p, c, k, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, k);
-    Mentioned(p, c, k, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, k);
-    Mentioned(p, c, k, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, t, m), InClass(t, k);
-    Mentioned(p, c, k, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, k, m);
+    // A class is decided as a whole, for the members no statement of the principal names;
+    // the members some statement names are decided one by one.
+    struct Mention(Id, CheckId, Id, bool);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, t, m), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, t, m), InClass(t, k);
     struct AcctMention(Acct, CheckId, Id, bool);
-    AcctMention(a, c, k, m) <- ScpLevel(a, l), LevelAllow(l, q, c, t, m), (q == ANY), InClass(t, k);
-    AcctMention(a, c, k, m) <- AcctDeny(a, c, t, m), InClass(t, k);
-    Cand(p, c, t, m) <- Mentioned(p, c, k, m), InClass(t, k);
+    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, q, c, t, m), (q == ANY), InClass(t, _);
+    AcctMention(a, c, t, m) <- AcctDeny(a, c, t, m), InClass(t, _);
+    Cand(p, c, t, m) <- Mention(p, c, t, m);
+    // A NotResource that leaves members of a class out: they are decided one by one.
+    Mention(p, c, t, m) <- Cand(p, c, k, m), IdAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, y, m), Excluded(y, t), InClass(t, k);
+    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, q, c, y, m), (q == ANY), Excluded(y, t);
+    AcctMention(a, c, t, m) <- AcctDeny(a, c, y, m), Excluded(y, t);
 
     // ---- §5: the decision for each candidate.
     struct IdOk(Id, CheckId, Id, bool);
@@ -188,7 +208,10 @@ crepe! {
     Allowed(p, c, x, m) <- Guarded(p, c, x, m), IdOk(p, c, x, m);
     @output
     pub struct ClassAllowed(Id, CheckId, Id, bool);
-    ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k), !Mentioned(p, c, k, m);
+    ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k);
+    @output
+    pub struct Except(Id, CheckId, Id, bool);
+    Except(p, c, t, m) <- ClassAllowed(p, c, k, m), Mention(p, c, t, m), InClass(t, k), !Allowed(p, c, t, m);
 
     // ---- §10: techniques. Every auxiliary action must be allowed on some resource.
     struct TechCand(Id, Tech, bool);
@@ -199,7 +222,7 @@ crepe! {
     Ready(p, v, m) <- TechCand(p, v, m), !AuxMissing(p, v, m);
     @output
     pub struct Edge(Id, Id, Tech, bool);
-    Edge(p, t, v, m) <- Ready(p, v, m), TechCheck(v, c), Allowed(p, c, t, m), TargetOk(v, t, m);
+    Edge(p, t, v, m) <- Ready(p, v, m), TechCheck(v, c), Allowed(p, c, t, m), TargetOk(v, t, m), TechGain(v, g), (p != t || g != gain::ACT);
     @output
     pub struct HubEdge(Id, Tech, Id, bool);
     HubEdge(p, v, k, m) <- Ready(p, v, m), TechCheck(v, c), ClassAllowed(p, c, k, m);
@@ -223,9 +246,9 @@ crepe! {
     // caller's own Allow of sts:AssumeRole on the role.
     struct AllowedRole(Id, Id, bool);
     AllowedRole(p, r, m) <- Allowed(p, c, r, m), Special(c, code), (code == special::ASSUME);
-    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m);
-    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m);
-    AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k);
+    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
+    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
+    AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k), !AssumeExcept(p, r, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustNamed(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustAccount(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
@@ -244,6 +267,18 @@ crepe! {
     ActEdge(p, q, m) <- Edge(p, q, v, m), TechGain(v, g), (g == gain::ACT), (p != q);
     struct HubLeads(Id, Tech, Id);
     HubLeads(p, v, k) <- HubEdge(p, v, k, _), TechGain(v, g), (g == gain::ACT);
+    // Members of a class a principal's hub leaves out (a statement names them).
+    struct HubExcept(Id, Tech, Id, bool);
+    HubExcept(p, v, t, m) <- HubEdge(p, v, k, m), TechCheck(v, c), Except(p, c, t, m), InClass(t, k);
+    struct HasHubExcept(Id, Tech, Id, bool);
+    HasHubExcept(p, v, k, m) <- HubExcept(p, v, t, m), InClass(t, k);
+    struct AssumeExcept(Id, Id, bool);
+    AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, code), (code == special::ASSUME), Except(p, c, r, m), InClass(r, k);
+    struct HasAssumeExcept(Id, Id, bool);
+    HasAssumeExcept(p, k, m) <- AssumeExcept(p, r, m), InClass(r, k);
+    struct TargetEsc(Id, bool);
+    TargetEsc(t, m) <- FullAdmin(t, m);
+    TargetEsc(t, m) <- Escalates(t, m);
 
     // ---- §10 "admin(q)": allowed * on * after boundary and SCPs.
     @output
@@ -263,17 +298,17 @@ crepe! {
     // ---- §10 "+any" to oneself: the principal can give itself any permission.
     struct SelfEmpower(Id, Tech, bool);
     SelfEmpower(p, v, m) <- Edge(p, q, v, m), (p == q), TechGain(v, g), (g == gain::EMPOWER);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, k), TargetOk(v, p, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, k), TargetOk(v, p, m), !HubExcept(p, v, p, m);
     SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, k), TargetOk(v, x, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
     SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), PolicyDocument(x, pol), InForce(p, pol);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, k), TargetOk(v, x, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
     @output
     pub struct SelfAdmin(Id, Tech, bool);
     SelfAdmin(p, v, m) <- SelfEmpower(p, v, m1), Unbounded(p, m2), let m = (m1 && m2);
     // Row 8: a user joins a group whose policies allow everything.
     SelfAdmin(p, v, m) <- Edge(p, x, v, m1), TechGain(v, g), (g == gain::JOIN), User(p), GroupFull(x, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
-    SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, k), GroupFull(x, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
+    SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, k), GroupFull(x, m2), !HubExcept(p, v, x, m1), Unbounded(p, m3), let m = (m1 && m2 && m3);
     // Row 11: create a role (trusting oneself) and give it any policy; the new role has no
     // boundary, and its account's SCPs apply.
     SelfAdmin(p, CREATE_ROLE_TECH, m) <- Special(c, code), (code == special::CREATE_ROLE), Principal(p, a), CheckClass(c, a, k), Allowed(p, c, k, m1), Special(c2, code2), (code2 == special::ROLE_POLICY), CheckClass(c2, a, k2), Allowed(p, c2, k2, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
@@ -284,9 +319,9 @@ crepe! {
     Escalates(p, m) <- SelfAdmin(p, _, m);
     Escalates(p, m) <- ActEdge(p, q, m1), FullAdmin(q, m2), let m = (m1 && m2);
     Escalates(p, m) <- ActEdge(p, q, m1), Escalates(q, m2), let m = (m1 && m2);
-    Escalates(p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m1), HubAdmin(v, k, m2), let m = (m1 && m2);
-    Escalates(p, m) <- AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, r, m2), FullAdmin(r, m3), let m = (m1 && m2 && m3);
-    Escalates(p, m) <- AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, r, m2), Escalates(r, m3), let m = (m1 && m2 && m3);
+    Escalates(p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m1), !HasHubExcept(p, v, k, m1), HubAdmin(v, k, m2), let m = (m1 && m2);
+    Escalates(p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m1), HasHubExcept(p, v, k, m1), HubTarget(v, k, t, m2), !HubExcept(p, v, t, m1), TargetEsc(t, m3), let m = (m1 && m2 && m3);
+    Escalates(p, m) <- AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, r, m2), !AssumeExcept(p, r, m1), TargetEsc(r, m3), let m = (m1 && m2 && m3);
     // Write a policy of a principal one can act as: it then holds any permission.
     Escalates(p, m) <- Edge(p, q, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(q, m3), let m = (m1 && m2 && m3);
     // Act as a principal that can write one's own policies.
@@ -297,8 +332,8 @@ crepe! {
     WritePair(p, q) <- Edge(q, p, v, _), TechGain(v, g), (g == gain::EMPOWER);
     struct OneHop(Id, Id, bool);
     OneHop(p, q, m) <- WritePair(p, q), ActEdge(p, q, m);
-    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), let m = (m1 && m2);
-    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), let m = (m1 && m2);
+    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), !HubExcept(p, v, q, m1), let m = (m1 && m2);
+    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), !AssumeExcept(p, q, m1), let m = (m1 && m2);
     struct HubAdmin(Tech, Id, bool);
     HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), FullAdmin(t, m2), let m = (m1 && m2);
     HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), Escalates(t, m2), let m = (m1 && m2);
@@ -307,6 +342,8 @@ crepe! {
 /// The derived relations the answers read, as sorted tuples (`bool`: must).
 #[derive(Debug, Default, Clone)]
 pub struct Derived {
+    /// Auxiliary checks decided for a principal (those a technique it may use needs).
+    pub needs_aux: Vec<(Id, CheckId)>,
     /// Nothing but an identity Allow is missing: principal, check, scope.
     pub guarded: Vec<(Id, CheckId, Id, bool)>,
     /// The principal's policies allow the check on the scope (a target or a whole class).
@@ -325,6 +362,9 @@ pub struct Derived {
     pub assume_hubs: Vec<(Id, Id, bool)>,
     /// Roles of a class open to the callers of an account: class, account, role.
     pub assume_hub_targets: Vec<(Id, Acct, Id, bool)>,
+    /// Members of a class allowed as a whole that a statement takes out: principal, check,
+    /// target.
+    pub excepts: Vec<(Id, CheckId, Id, bool)>,
     /// Allowed every action on every resource.
     pub full_admins: Vec<(Id, bool)>,
     /// The boundary and SCPs allow everything, so "+any" makes the principal an administrator.
@@ -351,6 +391,7 @@ pub fn derive(compiled: &Compiled) -> Derived {
     rt.extend(f.within.iter().map(|&(x, y)| Within(x, y)));
     rt.extend(f.contains.iter().map(|&(x, y)| Contains(x, y)));
     rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));
+    rt.extend(f.excluded.iter().map(|&(y, t)| Excluded(y, t)));
     rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
     rt.extend(f.cross_account.iter().map(|&c| CrossAccount(c)));
     rt.extend(f.scp_level.iter().map(|&(a, l)| ScpLevel(a, l)));
@@ -387,13 +428,23 @@ pub fn derive(compiled: &Compiled) -> Derived {
         Special(compiled.create_role[1], special::ROLE_POLICY),
         Special(compiled.create_role[2], special::ROLE_POLICY),
     ]);
+    rt.extend(
+        compiled
+            .checks
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.target == crate::compile::techniques::TargetKind::Aux)
+            .map(|(i, _)| IsAux(i as CheckId)),
+    );
     if let Some(any) = compiled.universe.lookup("every resource (*)") {
         rt.extend([IsAnyScope(any)]);
     }
     let (
+        needs_aux,
         guarded,
         allowed,
         class_allowed,
+        excepts,
         edges,
         hub_edges,
         hub_targets,
@@ -411,6 +462,7 @@ pub fn derive(compiled: &Compiled) -> Derived {
         v
     }
     Derived {
+        needs_aux: sorted(needs_aux.into_iter().map(|NeedsAux(a, b)| (a, b))),
         guarded: sorted(guarded.into_iter().map(|Guarded(a, b, c, d)| (a, b, c, d))),
         allowed: sorted(allowed.into_iter().map(|Allowed(a, b, c, d)| (a, b, c, d))),
         class_allowed: sorted(
@@ -418,6 +470,7 @@ pub fn derive(compiled: &Compiled) -> Derived {
                 .into_iter()
                 .map(|ClassAllowed(a, b, c, d)| (a, b, c, d)),
         ),
+        excepts: sorted(excepts.into_iter().map(|Except(a, b, c, d)| (a, b, c, d))),
         edges: sorted(edges.into_iter().map(|Edge(a, b, c, d)| (a, b, c, d))),
         hub_edges: sorted(
             hub_edges

@@ -173,12 +173,12 @@ impl World {
         boundary: Option<&str>,
         view: &mut PrincipalView,
     ) {
-        view.policies.identity = documents.iter().map(|d| (*d.policy).clone()).collect();
+        view.policies.identity = documents.iter().map(|d| d.policy.clone()).collect();
         view.identity_documents = documents;
         if let Some(arn) = boundary {
             match self.managed_policy(arn).and_then(|p| p.default_version()) {
                 Some(v) => {
-                    view.policies.boundaries = vec![(*v.document.policy).clone()];
+                    view.policies.boundaries = vec![v.document.policy.clone()];
                     view.boundary_document = Some(v.document.clone());
                 }
                 None => view
@@ -211,7 +211,7 @@ impl World {
             self.resource_policy(resource).map(|r| r.document.clone())
         };
         if let Some(d) = document {
-            view.policies.resource = Some((*d.policy).clone());
+            view.policies.resource = Some(d.policy.clone());
             view.resource_document = Some(d);
         }
         let Some(owner) = owner else { return };
@@ -298,9 +298,9 @@ impl Organization {
     }
 }
 
-fn policies_of(chain: &[Vec<Document>]) -> Vec<Vec<crate::policy::Policy>> {
+fn policies_of(chain: &[Vec<Document>]) -> Vec<Vec<std::sync::Arc<crate::policy::Policy>>> {
     chain
         .iter()
-        .map(|level| level.iter().map(|d| (*d.policy).clone()).collect())
+        .map(|level| level.iter().map(|d| d.policy.clone()).collect())
         .collect()
 }

@@ -6,6 +6,7 @@ use super::document::{Effect, Policy, PrincipalElement, RequestView, ResourceQue
 use super::principal::{Caller, PrincipalMatch};
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// The outcome of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -142,17 +143,17 @@ pub struct Decision {
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
     /// Identity policies of the caller (user, its groups, or the session's role).
-    pub identity: Vec<Policy>,
+    pub identity: Vec<Arc<Policy>>,
     /// The permissions boundary (none if empty; AWS allows one, several are intersected).
-    pub boundaries: Vec<Policy>,
+    pub boundaries: Vec<Arc<Policy>>,
     /// The session policy, if the session has one.
     pub session: Option<Policy>,
     /// The resource's policy (the trust policy for `sts:AssumeRole*`).
-    pub resource: Option<Policy>,
+    pub resource: Option<Arc<Policy>>,
     /// SCP chain of the caller's account: one list per level, root first; empty = no org.
-    pub scps: Vec<Vec<Policy>>,
+    pub scps: Vec<Vec<Arc<Policy>>>,
     /// RCP chain of the resource's account: one list per level, root first; empty = no org.
-    pub rcps: Vec<Vec<Policy>>,
+    pub rcps: Vec<Vec<Arc<Policy>>>,
     /// VPC endpoint policies the request passes through.
     pub endpoints: Option<Vec<Policy>>,
 }
@@ -428,7 +429,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
             .scps
             .iter()
             .enumerate()
-            .map(|(l, level)| eval.scan(Source::Scp(l), level.iter().enumerate()))
+            .map(|(l, level)| eval.scan(Source::Scp(l), level.iter().map(|p| &**p).enumerate()))
             .collect()
     } else {
         Vec::new()
@@ -438,16 +439,25 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
             .rcps
             .iter()
             .enumerate()
-            .map(|(l, level)| eval.scan(Source::Rcp(l), level.iter().enumerate()))
+            .map(|(l, level)| eval.scan(Source::Rcp(l), level.iter().map(|p| &**p).enumerate()))
             .collect()
     } else {
         Vec::new()
     };
-    let resource_policy = eval.scan(Source::Resource, policies.resource.iter().map(|p| (0, p)));
+    let resource_policy = eval.scan(
+        Source::Resource,
+        policies.resource.iter().map(|p| (0, &**p)),
+    );
     let (identity, boundary, session) = if iam_identity {
         (
-            eval.scan(Source::Identity, policies.identity.iter().enumerate()),
-            eval.scan(Source::Boundary, policies.boundaries.iter().enumerate()),
+            eval.scan(
+                Source::Identity,
+                policies.identity.iter().map(|p| &**p).enumerate(),
+            ),
+            eval.scan(
+                Source::Boundary,
+                policies.boundaries.iter().map(|p| &**p).enumerate(),
+            ),
             eval.scan(Source::Session, policies.session.iter().map(|p| (0, p))),
         )
     } else {
