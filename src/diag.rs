@@ -88,6 +88,29 @@ impl Diagnostic {
     }
 }
 
+/// Locates every diagnostic of one file, in time linear in the file (see [`json::Locator`]).
+pub fn locate_all(
+    diagnostics: impl IntoIterator<Item = Diagnostic>,
+    file: &str,
+    text: &str,
+) -> Vec<Located> {
+    let mut locator = json::Locator::new(text);
+    diagnostics
+        .into_iter()
+        .map(|d| {
+            let location = locator.locate(&d.pointer);
+            Located {
+                file: file.to_string(),
+                line: location.map_or(1, |l| l.line),
+                column: location.map_or(1, |l| l.column),
+                offset: location.map_or(0, |l| l.offset),
+                len: location.map_or(0, |l| l.len),
+                diagnostic: d,
+            }
+        })
+        .collect()
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -20,6 +20,11 @@ pub struct JsonError {
     pub column: usize,
 }
 
+/// How deep arrays and objects may nest: serde_json's recursion limit (it refuses the 128th
+/// level), which keeps parsing and every walk over the parsed value far from the end of the
+/// stack. IAM documents nest about 6 levels, authorization details about 12.
+pub const MAX_DEPTH: usize = 127;
+
 /// Parses JSON text, rejecting duplicate keys in any object (IAM rejects them too).
 pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
     let mut de = serde_json::Deserializer::from_str(text);
@@ -27,18 +32,25 @@ pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
         de.end()?;
         Ok(v)
     });
-    value.map_err(|e| {
-        let full = e.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(i) => full[..i].to_string(),
-            None => full,
-        };
-        JsonError {
-            message,
-            line: e.line(),
-            column: e.column(),
-        }
+    value.map_err(|e| JsonError {
+        message: error_message(&e),
+        line: e.line(),
+        column: e.column(),
     })
+}
+
+/// serde_json's message for `e` without its location, and in words where it has none.
+pub fn error_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    if message == "recursion limit exceeded" {
+        format!("arrays and objects nest more than {MAX_DEPTH} levels deep")
+    } else {
+        message
+    }
 }
 
 /// A seed that builds a `Value` like serde_json does, but fails on a repeated object key.
@@ -157,6 +169,137 @@ pub fn locate(text: &str, pointer: &str) -> Option<Location> {
         line,
         column,
     })
+}
+
+/// Locates many pointers in one text, in time linear in the text and the pointers when they
+/// come in document order (as the loaders report them): it remembers where the array elements
+/// it has walked to start, and where lines start. [`locate`] on each pointer would walk the
+/// text from its start every time, which is quadratic in a file with an error per entity.
+pub struct Locator<'a> {
+    text: &'a str,
+    /// Start of the value of each pointer walked to.
+    starts: std::collections::HashMap<String, usize>,
+    /// For each array walked into (by its start): the last element reached, and its start.
+    cursors: std::collections::HashMap<usize, (usize, usize)>,
+    /// Byte offsets of line starts, built on first use.
+    lines: Vec<usize>,
+    /// The last (offset, line, column) computed, to count columns on from it.
+    last: Option<(usize, usize, usize)>,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator over `text`.
+    pub fn new(text: &'a str) -> Locator<'a> {
+        Locator {
+            text,
+            starts: std::collections::HashMap::new(),
+            cursors: std::collections::HashMap::new(),
+            lines: Vec::new(),
+            last: None,
+        }
+    }
+
+    /// As [`locate`].
+    pub fn locate(&mut self, pointer: &str) -> Option<Location> {
+        let mut scanner = Scanner {
+            bytes: self.text.as_bytes(),
+            pos: 0,
+        };
+        let mut start = scanner.value_start()?;
+        // The end of each reference token in `pointer`: its prefixes name the ancestors.
+        let ends = pointer
+            .char_indices()
+            .filter(|&(_, c)| c == '/')
+            .map(|(i, _)| i)
+            .skip(1)
+            .chain((!pointer.is_empty()).then_some(pointer.len()));
+        let mut prefix_start = 0;
+        for end in ends {
+            let prefix = &pointer[..end];
+            if let Some(&known) = self.starts.get(prefix) {
+                start = known;
+                prefix_start = end;
+                continue;
+            }
+            let token = pointer[prefix_start + 1..end]
+                .replace("~1", "/")
+                .replace("~0", "~");
+            prefix_start = end;
+            scanner.pos = start;
+            let child = match (scanner.bytes.get(start), token.parse::<usize>()) {
+                (Some(b'['), Ok(index)) => self.element(&mut scanner, start, index),
+                _ => scanner.child(&token),
+            };
+            match child {
+                Some(child) => {
+                    self.starts.insert(prefix.to_string(), child);
+                    start = child;
+                }
+                None => break,
+            }
+        }
+        scanner.pos = start;
+        scanner.skip_value();
+        let (line, column) = self.line_column(start);
+        Some(Location {
+            offset: start,
+            len: scanner.pos.saturating_sub(start).max(1),
+            line,
+            column,
+        })
+    }
+
+    /// The start of element `index` of the array at `array`, walking on from the last element
+    /// reached in it when that is not past `index`.
+    fn element(&mut self, scanner: &mut Scanner<'_>, array: usize, index: usize) -> Option<usize> {
+        let (mut i, mut at) = match self.cursors.get(&array) {
+            Some(&(i, at)) if i <= index => (i, at),
+            _ => {
+                scanner.pos = array + 1;
+                (0, scanner.value_start()?)
+            }
+        };
+        loop {
+            if scanner.bytes.get(at)? == &b']' {
+                return None;
+            }
+            if i == index {
+                self.cursors.insert(array, (i, at));
+                return Some(at);
+            }
+            scanner.pos = at;
+            scanner.skip_value();
+            scanner.skip_ws();
+            if scanner.bytes.get(scanner.pos)? != &b',' {
+                return None;
+            }
+            scanner.pos += 1;
+            at = scanner.value_start()?;
+            i += 1;
+        }
+    }
+
+    /// As [`line_column`], without counting from the start of the text each time.
+    pub fn line_column(&mut self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if self.lines.is_empty() {
+            self.lines.push(0);
+            self.lines
+                .extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
+        let line = self.lines.partition_point(|&s| s <= offset);
+        let line_start = self.lines[line - 1];
+        let column = match self.last {
+            Some((at, l, c)) if l == line && at <= offset => c + text[at..offset].chars().count(),
+            _ => text[line_start..offset].chars().count() + 1,
+        };
+        self.last = Some((offset, line, column));
+        (line, column)
+    }
 }
 
 /// The 1-based line and character column of a byte offset.
@@ -315,6 +458,21 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = parse_strict(&deep).unwrap_err();
+        assert_eq!(
+            err.message,
+            "arrays and objects nest more than 127 levels deep"
+        );
+        assert_eq!((err.line, err.column), (1, MAX_DEPTH + 1));
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse_strict(&ok).is_ok());
+        // The locator walks the text without recursion.
+        assert_eq!(locate(&deep, "/0/0/0").map(|l| l.offset), Some(3));
+    }
+
+    #[test]
     fn locate_finds_nested_values() {
         let text = "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\"},\n    {\"Effect\": \"Alow\", \"a/b\": 1}\n  ]\n}";
         let loc = locate(text, "/Statement/1/Effect").unwrap();
@@ -322,6 +480,47 @@ mod tests {
         assert_eq!(&text[loc.offset..loc.offset + loc.len], "\"Alow\"");
         let loc = locate(text, "/Statement/1/a~1b").unwrap();
         assert_eq!(&text[loc.offset..loc.offset + loc.len], "1");
+    }
+
+    #[test]
+    fn the_locator_agrees_with_locate() {
+        let text =
+            "{\"A\": [1, {\"b\": [2, 3]}, \"x\"],\n \"é\": {\"c~/d\": [\n  4, 5]}, \"L\": []}";
+        let pointers = [
+            "",
+            "/A",
+            "/A/0",
+            "/A/1",
+            "/A/1/b",
+            "/A/1/b/1",
+            "/A/2",
+            "/A/3",
+            "/A/1/b/0",
+            "/A/0",
+            "/é",
+            "/é/c~0~1d",
+            "/é/c~0~1d/1",
+            "/é/c~0~1d/0",
+            "/L",
+            "/L/0",
+            "/nope",
+            "/A/x",
+        ];
+        let mut locator = Locator::new(text);
+        for p in pointers {
+            assert_eq!(locator.locate(p), locate(text, p), "{p}");
+        }
+        for p in pointers.iter().rev() {
+            assert_eq!(locator.locate(p), locate(text, p), "{p}");
+        }
+        let mut locator = Locator::new(text);
+        for offset in [0, 5, 40, 3, 41, 39, text.len(), 1000] {
+            assert_eq!(
+                locator.line_column(offset),
+                line_column(text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

@@ -133,10 +133,7 @@ fn lint_file(
         }
         out
     } else {
-        lint_text(text, kind, documents)
-            .into_iter()
-            .map(|d| d.locate(name, text))
-            .collect()
+        crate::diag::locate_all(lint_text(text, kind, documents), name, text)
     }
 }
 

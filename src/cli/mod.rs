@@ -127,7 +127,7 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Reads a file, naming it in the error.
+/// Reads a file, naming it in the error (refused over the input size limit, or if not UTF-8).
 pub fn read_file(path: &std::path::Path) -> Result<String, UsageError> {
-    std::fs::read_to_string(path).map_err(|e| UsageError(format!("{}: {e}", path.display())))
+    crate::model::read_input(path).map_err(|e| UsageError(e.0))
 }

@@ -159,14 +159,10 @@ impl Desugarer<'_> {
         let index = match self.world.sources.iter().position(|s| s.name == name) {
             Some(i) => i,
             None => {
-                let text = match std::fs::read_to_string(&full) {
+                let text = match crate::model::read_input(&full) {
                     Ok(t) => t,
                     Err(e) => {
-                        self.error(
-                            "unreadable-file",
-                            span.clone(),
-                            format!("cannot read {name}: {e}"),
-                        );
+                        self.error("unreadable-file", span.clone(), format!("cannot read {e}"));
                         return None;
                     }
                 };

@@ -72,12 +72,9 @@ pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
             let account = reader.accounts.remove(&id).expect("listed account");
             super::merge_account(world.account_mut(&id), account);
         }
-        world.diagnostics.extend(
-            reader
-                .diagnostics
-                .into_iter()
-                .map(|d| d.locate(name, &text)),
-        );
+        world
+            .diagnostics
+            .extend(crate::diag::locate_all(reader.diagnostics, name, &text));
     }
 }
 
@@ -832,8 +829,28 @@ pub fn resolve(world: &mut World) {
         }
         world.accounts[a].policies.extend(added);
     }
+    // One locator per file: a warning per user (a missing group) is common, and locating each
+    // from the start of its file would be quadratic in the file.
+    let mut locators: HashMap<usize, crate::json::Locator> = HashMap::new();
     for (d, origin) in missing {
-        let located = origin.locate(d, &world.sources);
+        let located = match (origin.file.and_then(|f| world.sources.get(f)), &origin.text) {
+            (Some(source), None) => {
+                let pointer = format!("{}{}", origin.pointer, d.pointer);
+                let locator = locators
+                    .entry(origin.file.unwrap_or_default())
+                    .or_insert_with(|| crate::json::Locator::new(&source.text));
+                let location = locator.locate(&pointer);
+                crate::diag::Located {
+                    file: source.name.clone(),
+                    line: location.map_or(1, |l| l.line),
+                    column: location.map_or(1, |l| l.column),
+                    offset: location.map_or(0, |l| l.offset),
+                    len: location.map_or(0, |l| l.len),
+                    diagnostic: Diagnostic { pointer, ..d },
+                }
+            }
+            _ => origin.locate(d, &world.sources),
+        };
         world.diagnostics.push(located);
     }
 }

@@ -122,12 +122,9 @@ pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
     };
     let org = reader.organization(value);
     world.organization = Some(org);
-    world.diagnostics.extend(
-        reader
-            .diagnostics
-            .into_iter()
-            .map(|d| d.locate(name, &text)),
-    );
+    world
+        .diagnostics
+        .extend(crate::diag::locate_all(reader.diagnostics, name, &text));
 }
 
 /// Names the accounts of the world after the organisation's account listing, where no other

@@ -63,7 +63,7 @@ pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
     }
     world
         .diagnostics
-        .extend(diagnostics.into_iter().map(|d| d.locate(name, &text)));
+        .extend(crate::diag::locate_all(diagnostics, name, &text));
 }
 
 fn read_item(
