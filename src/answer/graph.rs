@@ -194,7 +194,7 @@ impl Graph {
     /// Shortest walks from `start`, over every edge or only over edges that hold in every
     /// request. Returns the visits of universe nodes (hubs left out).
     pub fn walk(&self, start: Id, must_only: bool) -> HashMap<u32, Visit> {
-        self.walk_where(start, must_only, |_| true)
+        self.walk_where(start, must_only, |_| true, |_| false)
     }
 
     /// As [`Graph::walk`], over the edges `take` accepts.
@@ -203,6 +203,7 @@ impl Graph {
         start: Id,
         must_only: bool,
         take: impl Fn(Via) -> bool,
+        stop: impl Fn(u32) -> bool,
     ) -> HashMap<u32, Visit> {
         let mut seen: HashMap<u32, Visit> = HashMap::new();
         let mut queue: VecDeque<(u32, u32, Parent)> = VecDeque::new();
@@ -212,6 +213,9 @@ impl Graph {
                 continue;
             }
             seen.insert(node, Visit { hops, parent });
+            if node != start && stop(node) {
+                continue;
+            }
             for arc in self.adjacency.get(node as usize).into_iter().flatten() {
                 if must_only && !arc.must || !take(arc.via) || seen.contains_key(&arc.to) {
                     continue;

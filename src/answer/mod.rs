@@ -129,39 +129,8 @@ pub struct ServiceAccess {
 impl Analysis {
     /// Compiles and derives `world`.
     pub fn new(world: World) -> Analysis {
-        let timings = std::env::var_os("IAMLOG_TIMINGS").is_some();
-        let start = std::time::Instant::now();
         let compiled = compile(&world);
-        if timings {
-            eprintln!("compile {:.3} s", start.elapsed().as_secs_f64());
-            let f = &compiled.facts;
-            eprintln!(
-                "facts: applies {} on {} statement {} attached {} within {} trust_named {} trust_via_account {} trust_denied {} target_ok {} level_policy {}",
-                f.applies.len(), f.on.len(), f.statement.len(), f.attached.len(), f.within.len(),
-                f.trust_named.len(), f.trust_via_account.len(), f.trust_denied.len(), f.target_ok.len(), f.level_policy.len()
-            );
-        }
         let derived = derive(&compiled);
-        if timings {
-            eprintln!("derive {:.3} s", start.elapsed().as_secs_f64());
-            let d = &derived;
-            eprintln!(
-                "derived: allowed {} guarded {} class_allowed {} edges {} hub_edges {} hub_targets {} assumes {} assume_hubs {} assume_hub_targets {}",
-                d.allowed.len(), d.guarded.len(), d.class_allowed.len(), d.edges.len(), d.hub_edges.len(),
-                d.hub_targets.len(), d.assumes.len(), d.assume_hubs.len(), d.assume_hub_targets.len()
-            );
-            let mut by: std::collections::BTreeMap<(String, bool), usize> = Default::default();
-            for &(_, c, x, _) in &d.allowed {
-                let principal = compiled.universe.is_principal(x)
-                    || matches!(
-                        compiled.universe.node(x).kind,
-                        NodeKind::Group | NodeKind::Policy
-                    );
-                *by.entry((compiled.checks[c as usize].action.to_string(), principal))
-                    .or_default() += 1;
-            }
-            eprintln!("allowed by check (target?): {by:?}");
-        }
         let graph = Graph::build(&compiled, &derived);
         let mut full_admins = HashMap::new();
         for &(p, must) in &derived.full_admins {
@@ -321,13 +290,16 @@ impl Analysis {
         self.full_admins.get(&p).map(|must| !must)
     }
 
-    /// Principals `p` can act as, with hops; an administrator's own grants on its account
-    /// are left out (it can act as every principal there), its role assumptions are kept.
+    /// Principals `p` can act as, with hops. An administrator can act as every principal of
+    /// its account: its list keeps only the roles it can assume, and a walk that reaches an
+    /// administrator stops there (the administrator is listed, not everyone it reaches).
     pub fn reachable(&self, p: Id) -> Vec<Reached> {
         let admin = self.full_admins.contains_key(&p);
         let take = |via: Via| !admin || via == Via::Assume;
-        let all = self.graph.walk_where(p, false, take);
-        let must = self.graph.walk_where(p, true, take);
+        // An administrator can act as anyone: a walk that reaches one stops there.
+        let stop = |q: u32| self.full_admins.contains_key(&q);
+        let all = self.graph.walk_where(p, false, take, stop);
+        let must = self.graph.walk_where(p, true, take, stop);
         let mut out: Vec<Reached> = all
             .iter()
             .filter(|(&q, _)| q != p && self.compiled.universe.is_principal(q))
@@ -422,7 +394,8 @@ impl Analysis {
             WrittenBy(Id, Id, Tech, Via),
         }
         for must_only in [true, false] {
-            let visits = self.graph.walk(p, must_only);
+            let stop = |q: u32| self.full_admins.contains_key(&q);
+            let visits = self.graph.walk_where(p, must_only, |_| true, stop);
             let mut best: Option<(u32, Id, End)> = None;
             let mut consider = |hops: u32, q: Id, end: End| {
                 if best.as_ref().is_none_or(|(h, _, _)| hops < *h) {

@@ -25,19 +25,18 @@ pub struct Args {
 /// Runs `analyze`.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let start = std::time::Instant::now();
+    let lap = |stage: &str, since: std::time::Instant| {
+        if args.timings {
+            eprintln!("{stage}: {:.3} s", since.elapsed().as_secs_f64());
+        }
+        std::time::Instant::now()
+    };
     let world = super::load_world(&args.inputs)?;
-    let loaded = start.elapsed();
+    let now = lap("load", start);
     let analysis = Analysis::new(world);
-    let derived = start.elapsed();
+    let now = lap("compile and derive", now);
     let report = analysis.report();
-    if args.timings {
-        eprintln!(
-            "load {:.3} s, compile and derive {:.3} s, report {:.3} s",
-            loaded.as_secs_f64(),
-            (derived - loaded).as_secs_f64(),
-            (start.elapsed() - derived).as_secs_f64()
-        );
-    }
+    lap("report", now);
     match args.format {
         Format::Json => println!(
             "{}",
