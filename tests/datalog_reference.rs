@@ -361,4 +361,3 @@ proptest! {
         prop_assert!(wrong.is_empty(), "seed {seed}\n{text}\n{}", wrong.join("\n"));
     }
 }
-
