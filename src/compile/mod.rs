@@ -424,18 +424,7 @@ impl<'w> Compiler<'w> {
                 if let Some(uid) = &user.id {
                     context.insert("aws:userid", ContextValue::Single(uid.clone()));
                 }
-                let mut pols: Vec<Pol> = user
-                    .inline
-                    .iter()
-                    .map(|p| self.document(&p.document))
-                    .collect();
-                for arn in &user.attached {
-                    pols.extend(self.managed(arn, &user.arn));
-                }
-                for &pol in &pols {
-                    self.facts.attached.push((id, pol));
-                    self.holders[pol as usize].push(id);
-                }
+                self.identity_policies(id, &user.inline, &user.attached, &user.arn);
                 for name in &user.groups {
                     match groups.get(name.as_str()) {
                         Some(&g) => self.facts.member.push((id, g)),
@@ -458,18 +447,7 @@ impl<'w> Compiler<'w> {
                 self.facts.role.push((id, acct));
                 let caller = caller_of_role(role, &account.id);
                 let context = principal_context(world, &caller, &role.arn, &role.tags);
-                let mut pols: Vec<Pol> = role
-                    .inline
-                    .iter()
-                    .map(|p| self.document(&p.document))
-                    .collect();
-                for arn in &role.attached {
-                    pols.extend(self.managed(arn, &role.arn));
-                }
-                for &pol in &pols {
-                    self.facts.attached.push((id, pol));
-                    self.holders[pol as usize].push(id);
-                }
+                self.identity_policies(id, &role.inline, &role.attached, &role.arn);
                 self.boundary(id, role.boundary.as_deref(), &role.arn);
                 if role.is_service_linked() {
                     self.facts.scp_exempt.push(id);
@@ -503,6 +481,24 @@ impl<'w> Compiler<'w> {
             for &pol in by_group.get(&group).into_iter().flatten() {
                 self.holders[pol as usize].push(user);
             }
+        }
+    }
+
+    /// A principal's inline and attached managed policies: facts, and the holders index.
+    fn identity_policies(
+        &mut self,
+        id: Id,
+        inline: &[crate::model::InlinePolicy],
+        attached: &[String],
+        holder: &str,
+    ) {
+        let mut pols: Vec<Pol> = inline.iter().map(|p| self.document(&p.document)).collect();
+        for arn in attached {
+            pols.extend(self.managed(arn, holder));
+        }
+        for pol in pols {
+            self.facts.attached.push((id, pol));
+            self.holders[pol as usize].push(id);
         }
     }
 
