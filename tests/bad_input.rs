@@ -928,3 +928,26 @@ fn input_over_the_size_limit_is_refused() {
     let run = iamlog_in(&dir, &args, &[("IAMLOG_MAX_INPUT_BYTES", "1000")]);
     assert_eq!(run.code, Some(0), "{run:#?}");
 }
+
+/// `iamlog ... | head`: a reader that closes the pipe early ends the program without a panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_iamlog"))
+        .args(["analyze", "--input", "examples/org", "--format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ends");
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
