@@ -2,19 +2,7 @@
 //! each with a negative twin: the same organisation with the one permission or trust missing.
 //! The positive answers are snapshots (tests/snapshots); the twins must answer nothing.
 
-use iamlog::answer::Analysis;
-
-fn analysis(text: &str) -> Analysis {
-    let world = iamlog::model::load_str("scenario.iam", text).expect("loads");
-    let errors: Vec<String> = world
-        .diagnostics
-        .iter()
-        .filter(|d| d.diagnostic.severity == iamlog::diag::Severity::Error)
-        .map(|d| d.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{text}\n{errors:?}");
-    Analysis::new(world)
-}
+mod common;
 
 /// The account of a scenario: an attacker with `grant`, and `rest`.
 fn account(grant: &str, rest: &str) -> String {
@@ -35,7 +23,7 @@ fn account(grant: &str, rest: &str) -> String {
 
 /// How the attacker becomes an administrator, as lines, or `None`.
 fn escalation(text: &str) -> Option<String> {
-    let a = analysis(text);
+    let a = common::analysis(text);
     let attacker = a.resolve("user/attacker", None).expect("an attacker");
     let e = a.escalation(attacker)?;
     let mut out = format!("conditional: {}\n", e.conditional);
@@ -142,7 +130,7 @@ fn every_technique_escalates_and_its_twin_does_not() {
 
 /// Who reaches what, as lines.
 fn reach(text: &str, from: &str) -> String {
-    let a = analysis(text);
+    let a = common::analysis(text);
     let p = a.resolve(from, None).expect("a principal");
     a.reachable(p)
         .iter()
@@ -230,7 +218,7 @@ fn trust_rules_of_spec_section_6() {
 #[test]
 fn outside_principals_are_reported() {
     let text = "account 111111111111 {\n  role vendor {\n    trust account 999999999999;\n  }\n  role open {\n    trust *;\n  }\n  role deploy {\n    trust federated oidc-provider/token.actions.githubusercontent.com;\n  }\n  role scoped {\n    trust federated oidc-provider/token.actions.githubusercontent.com\n      when token.actions.githubusercontent.com:sub like \"repo:org/app:*\";\n  }\n}";
-    let a = analysis(text);
+    let a = common::analysis(text);
     let lines: Vec<String> = a
         .external_access()
         .iter()
@@ -242,7 +230,7 @@ fn outside_principals_are_reported() {
         })
         .collect();
     insta::assert_snapshot!("external-access", lines.join("\n"));
-    let closed = analysis(
+    let closed = common::analysis(
         "account 111111111111 {\n  role vendor {\n    trust account 111111111111;\n  }\n}",
     );
     assert!(closed.external_access().is_empty());

@@ -4,6 +4,8 @@
 
 use iamlog::answer::explain::allowed;
 use iamlog::answer::Analysis;
+
+mod common;
 use iamlog::compile::techniques::{TargetKind, ASSUME, FULL};
 use iamlog::compile::universe::{Id, NodeKind};
 use proptest::prelude::*;
@@ -195,18 +197,6 @@ fn organisation(seed: u64) -> String {
     text
 }
 
-fn analysis_of(text: &str) -> Analysis {
-    let world = iamlog::model::load_str("random.iam", text).expect("loads");
-    let errors: Vec<String> = world
-        .diagnostics
-        .iter()
-        .filter(|d| d.diagnostic.severity == iamlog::diag::Severity::Error)
-        .map(|d| d.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{text}\n{errors:?}");
-    Analysis::new(world)
-}
-
 /// (may, must) from a list of stance-tagged facts.
 fn stances(found: impl Iterator<Item = bool>) -> (bool, bool) {
     found.fold((false, false), |(may, must), m| (may || !m, must || m))
@@ -356,7 +346,7 @@ proptest! {
     #[test]
     fn datalog_agrees_with_the_policy_core(seed in any::<u64>()) {
         let text = organisation(seed);
-        let analysis = analysis_of(&text);
+        let analysis = common::analysis(&text);
         let wrong = disagreements(&analysis);
         prop_assert!(wrong.is_empty(), "seed {seed}\n{text}\n{}", wrong.join("\n"));
     }

@@ -502,18 +502,12 @@ impl<'w> Compiler<'w> {
         }
     }
 
+    /// A principal's permissions boundary. One the input lacks is reported as incomplete by
+    /// [`Compiler::managed`], and the principal is treated as unbounded (toward access).
     fn boundary(&mut self, id: Id, boundary: Option<&str>, holder: &str) {
-        if let Some(arn) = boundary {
-            match self.managed(arn, holder) {
-                Some(pol) => {
-                    self.facts.boundary.push((id, pol));
-                    self.holders[pol as usize].push(id);
-                }
-                None => {
-                    // An unknown boundary: the principal is treated as unbounded (the answer
-                    // errs toward access) and the answer says so.
-                }
-            }
+        if let Some(pol) = boundary.and_then(|arn| self.managed(arn, holder)) {
+            self.facts.boundary.push((id, pol));
+            self.holders[pol as usize].push(id);
         }
     }
 
@@ -829,12 +823,7 @@ impl<'w> Compiler<'w> {
                 account: self.universe.accounts[a].clone(),
             };
             for (stance, must) in STANCES {
-                let mut ctx = Context::new();
-                for (key, value) in caller.context_keys() {
-                    ctx.insert(key, ContextValue::Single(value));
-                }
-                add_resource_keys(self.world, &mut ctx, owner);
-                let ctx = ctx.symbolic(stance, self.organization_known);
+                let ctx = self.outside_context(&caller, owner, stance);
                 let view = RequestView {
                     caller: &caller,
                     service: "sts",
@@ -976,6 +965,17 @@ impl<'w> Compiler<'w> {
         }
     }
 
+    /// The symbolic context of a caller the model holds no entity for (an account's root, a
+    /// service) asking a resource of `owner`.
+    fn outside_context(&self, caller: &Caller, owner: &str, stance: Stance) -> Context {
+        let mut ctx = Context::new();
+        for (key, value) in caller.context_keys() {
+            ctx.insert(key, ContextValue::Single(value));
+        }
+        add_resource_keys(self.world, &mut ctx, owner);
+        ctx.symbolic(stance, self.organization_known)
+    }
+
     /// Which roles trust which service principals for `sts:AssumeRole`, in each stance.
     fn trusted_services(&self) -> HashMap<(Id, &'static str), [bool; 2]> {
         let mut out: HashMap<(Id, &'static str), [bool; 2]> = HashMap::new();
@@ -994,12 +994,7 @@ impl<'w> Compiler<'w> {
                 for &service in &services {
                     let caller = Caller::Service(service.to_string());
                     for (stance, must) in STANCES {
-                        let mut ctx = Context::new();
-                        for (key, value) in caller.context_keys() {
-                            ctx.insert(key, ContextValue::Single(value));
-                        }
-                        add_resource_keys(self.world, &mut ctx, &account.id);
-                        let ctx = ctx.symbolic(stance, self.organization_known);
+                        let ctx = self.outside_context(&caller, &account.id, stance);
                         let view = RequestView {
                             caller: &caller,
                             service: "sts",
