@@ -6,7 +6,8 @@
 use crate::compile::universe::Id;
 use crate::compile::{gain, Compiled, Tech};
 use crate::derive::Derived;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// How an edge is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,6 +41,9 @@ pub struct Graph {
 /// The previous principal on a walk and the edge taken from it (`bool`: must).
 type Parent = Option<(u32, Via, bool)>;
 
+/// The nodes a walk reached, by id.
+pub type Visits = HashMap<u32, Visit>;
+
 /// A node reached by a walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Visit {
@@ -57,7 +61,7 @@ impl Graph {
             adjacency: vec![Vec::new(); nodes],
             nodes,
         };
-        let mut hubs: HashMap<(Via, Id, u32), u32> = HashMap::new();
+        let mut hubs: HashMap<(Via, Id, u32), u32> = HashMap::default();
         let mut hub = |graph: &mut Graph, key: (Via, Id, u32)| -> u32 {
             *hubs.entry(key).or_insert_with(|| {
                 graph.adjacency.push(Vec::new());
@@ -91,7 +95,7 @@ impl Graph {
             }
         }
         // A principal whose statements take members out of a class gets a hub of its own.
-        let mut excepted: HashMap<(Id, u32, bool), Vec<Id>> = HashMap::new();
+        let mut excepted: HashMap<(Id, u32, bool), Vec<Id>> = HashMap::default();
         for &(p, c, t, must) in &derived.excepts {
             excepted.entry((p, c, must)).or_default().push(t);
         }
@@ -193,7 +197,7 @@ impl Graph {
 
     /// Shortest walks from `start`, over every edge or only over edges that hold in every
     /// request. Returns the visits of universe nodes (hubs left out).
-    pub fn walk(&self, start: Id, must_only: bool) -> HashMap<u32, Visit> {
+    pub fn walk(&self, start: Id, must_only: bool) -> Visits {
         self.walk_where(start, must_only, |_| true, |_| false)
     }
 
@@ -204,8 +208,8 @@ impl Graph {
         must_only: bool,
         take: impl Fn(Via) -> bool,
         stop: impl Fn(u32) -> bool,
-    ) -> HashMap<u32, Visit> {
-        let mut seen: HashMap<u32, Visit> = HashMap::new();
+    ) -> Visits {
+        let mut seen: HashMap<u32, Visit> = HashMap::default();
         let mut queue: VecDeque<(u32, u32, Parent)> = VecDeque::new();
         queue.push_back((start, 0, None));
         while let Some((node, hops, parent)) = queue.pop_front() {

@@ -324,7 +324,7 @@ impl Analysis {
         None
     }
 
-    fn steps(&self, visits: &HashMap<u32, graph::Visit>, from: Id, to: Id) -> Vec<Step> {
+    fn steps(&self, visits: &graph::Visits, from: Id, to: Id) -> Vec<Step> {
         let mut steps = Vec::new();
         let mut node = to;
         while node != from {
