@@ -3,8 +3,9 @@
 //! Hubs stand for "every target of a class" and cost no hop: a principal allowed
 //! `iam:PassRole` on every role reaches each role that trusts EC2 in one hop, through one hub.
 
+use crate::compile::techniques::{Gain, TECHNIQUES};
 use crate::compile::universe::Id;
-use crate::compile::{gain, Compiled, Tech};
+use crate::compile::{Compiled, Tech};
 use crate::derive::Derived;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
@@ -68,13 +69,7 @@ impl Graph {
                 (graph.adjacency.len() - 1) as u32
             })
         };
-        let acts = |v: Tech| {
-            compiled
-                .facts
-                .tech_gain
-                .iter()
-                .any(|&(t, g)| t == v && g == gain::ACT)
-        };
+        let acts = |v: Tech| TECHNIQUES[v as usize].gain == Gain::Act;
         for &(p, r, must) in &derived.assumes {
             graph.add(p, r, Via::Assume, must);
         }
@@ -99,20 +94,13 @@ impl Graph {
         for &(p, c, t, must) in &derived.excepts {
             excepted.entry((p, c, must)).or_default().push(t);
         }
-        let check_of = |v: Tech| {
-            compiled
-                .facts
-                .tech_check
-                .iter()
-                .find(|&&(t, _)| t == v)
-                .map(|&(_, c)| c)
-        };
+        let check_of = |v: Tech| compiled.check_id(&TECHNIQUES[v as usize].check);
         for &(p, v, k, must) in &derived.hub_edges {
             if !acts(v) {
                 continue;
             }
             let via = Via::Technique(v);
-            match check_of(v).and_then(|c| excepted.get(&(p, c, must))) {
+            match excepted.get(&(p, check_of(v), must)) {
                 None => {
                     let h = hub(&mut graph, (via, k, 0));
                     graph.add(p, h, via, must);

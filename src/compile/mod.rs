@@ -173,17 +173,39 @@ pub struct Compiled {
 }
 
 impl Compiled {
-    /// The id of a check.
-    pub fn check_id(&self, check: &Check) -> Option<CheckId> {
-        self.checks
-            .iter()
-            .position(|c| c == check)
-            .map(|i| i as CheckId)
+    /// The id of a check the analysis asks (every check of [`techniques::all_checks`]).
+    pub fn check_id(&self, check: &Check) -> CheckId {
+        check_index(&self.checks, check)
     }
 
     /// The node of a user or role, by ARN.
     pub fn principal(&self, arn: &str) -> Option<Id> {
         self.principals.get(arn).copied()
+    }
+}
+
+/// The index of a check in the list of [`techniques::all_checks`], which holds every check
+/// the techniques name.
+fn check_index(checks: &[Check], check: &Check) -> CheckId {
+    checks
+        .iter()
+        .position(|c| c == check)
+        .expect("every technique's checks are listed") as CheckId
+}
+
+/// A request of `sts:AssumeRole` on a role, as a statement of its trust or an RCP sees it.
+fn assume_role_view<'a>(
+    caller: &'a Caller,
+    role: Fields<'a>,
+    context: &'a Context,
+) -> RequestView<'a> {
+    RequestView {
+        caller,
+        service: "sts",
+        action: "AssumeRole",
+        resource: ResourceQuery::Exact(role),
+        context,
+        resource_is_attached: true,
     }
 }
 
@@ -334,12 +356,7 @@ impl<'w> Compiler<'w> {
                 self.facts.check_class.push((i, a, class));
             }
         }
-        let id = |c: &Check| {
-            self.checks
-                .iter()
-                .position(|x| x == c)
-                .expect("a built-in check") as CheckId
-        };
+        let id = |c: &Check| check_index(&self.checks, c);
         let full = id(&techniques::FULL);
         let assume = id(&techniques::ASSUME);
         let create_role = [
@@ -636,7 +653,6 @@ impl<'w> Compiler<'w> {
     fn trust(&mut self) {
         let world = self.world;
         for account in &world.accounts {
-            let acct = self.universe.account(&account.id);
             for role in &account.roles {
                 let r = self.universe.lookup(&role.arn).expect("inventoried");
                 let Some(trust) = &role.trust else { continue };
@@ -650,7 +666,7 @@ impl<'w> Compiler<'w> {
                         self.federated_trust(r, &account.id, statement);
                     }
                 }
-                self.rcps(r, role, &account.id, acct);
+                self.rcps(r, role, &account.id);
             }
         }
     }
@@ -662,14 +678,7 @@ impl<'w> Compiler<'w> {
         let fields = Fields::split(&role.arn);
         let view_of = |caller: &Caller, context: &Context| -> Option<PrincipalMatch> {
             statement
-                .applies(&RequestView {
-                    caller,
-                    service: "sts",
-                    action: "AssumeRole",
-                    resource: ResourceQuery::Exact(fields),
-                    context,
-                    resource_is_attached: true,
-                })
+                .applies(&assume_role_view(caller, fields, context))
                 .map(|a| a.principal)
         };
         if per_principal {
@@ -806,7 +815,7 @@ impl<'w> Compiler<'w> {
     }
 
     /// RCPs of the role's account for callers of each account (spec §5 step 2).
-    fn rcps(&mut self, r: Id, role: &Role, owner: &str, _acct: Acct) {
+    fn rcps(&mut self, r: Id, role: &Role, owner: &str) {
         let Some(org) = &self.world.organization else {
             return;
         };
@@ -824,14 +833,7 @@ impl<'w> Compiler<'w> {
             };
             for (stance, must) in STANCES {
                 let ctx = self.outside_context(&caller, owner, stance);
-                let view = RequestView {
-                    caller: &caller,
-                    service: "sts",
-                    action: "AssumeRole",
-                    resource: ResourceQuery::Exact(fields),
-                    context: &ctx,
-                    resource_is_attached: true,
-                };
+                let view = assume_role_view(&caller, fields, &ctx);
                 let applies = |d: &Document, effect: Effect| {
                     d.policy
                         .statements
@@ -855,8 +857,7 @@ impl<'w> Compiler<'w> {
         let trusts: HashMap<(Id, &str), [bool; 2]> = self.trusted_services();
         for (t, technique) in TECHNIQUES.iter().enumerate() {
             let t = t as Tech;
-            let id =
-                |c: &Check| self.checks.iter().position(|x| x == c).expect("listed") as CheckId;
+            let id = |c: &Check| check_index(&self.checks, c);
             self.facts.tech_check.push((t, id(&technique.check)));
             for a in technique.aux {
                 self.facts.tech_aux.push((t, id(a)));
@@ -995,14 +996,7 @@ impl<'w> Compiler<'w> {
                     let caller = Caller::Service(service.to_string());
                     for (stance, must) in STANCES {
                         let ctx = self.outside_context(&caller, &account.id, stance);
-                        let view = RequestView {
-                            caller: &caller,
-                            service: "sts",
-                            action: "AssumeRole",
-                            resource: ResourceQuery::Exact(fields),
-                            context: &ctx,
-                            resource_is_attached: true,
-                        };
+                        let view = assume_role_view(&caller, fields, &ctx);
                         let applies = |effect: Effect| {
                             trust
                                 .policy

@@ -39,8 +39,6 @@ pub enum NodeKind {
     Federated,
     /// An AWS service principal.
     Service,
-    /// A hub: one technique applied to a whole class (see [`crate::derive`]).
-    Hub,
 }
 
 /// One interned node.

@@ -240,6 +240,24 @@ mod tests {
     }
 
     #[test]
+    fn a_variable_the_request_cannot_resolve_intersects_nothing() {
+        // spec §4: a role has no aws:username, so `user/${aws:username}` names no resource,
+        // not even "some resource" of a wildcard request.
+        let own = ArnPattern::parse(
+            "arn:aws:iam::1:user/${aws:username}",
+            true,
+            ShortArns::PadWithStar,
+        );
+        assert!(!own.intersects(&ArnPattern::Any, Case::Insensitive, &NoVariables));
+        let mut alice = crate::policy::Context::new();
+        alice.insert(
+            "aws:username",
+            crate::policy::ContextValue::Single("alice".into()),
+        );
+        assert!(own.intersects(&ArnPattern::Any, Case::Insensitive, &alice));
+    }
+
+    #[test]
     fn parse_splits_on_the_first_five_colons() {
         let arn = Arn::parse("arn:aws:logs:us-east-1:1:log-group:g:log-stream:s").unwrap();
         assert_eq!(arn.service, "logs");

@@ -157,3 +157,31 @@ impl Variables for Context {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_symbolic_context_opens_request_keys_and_fixes_the_principals() {
+        let may = Context::new().symbolic(Stance::May, true);
+        let must = Context::new().symbolic(Stance::Must, false);
+        // A key the request sets: open, answered by the stance and the statement's effect.
+        let mfa = "aws:multifactorauthpresent";
+        assert_eq!(may.assumption(mfa, Effect::Allow), Some(true));
+        assert_eq!(may.assumption(mfa, Effect::Deny), Some(false));
+        assert_eq!(must.assumption(mfa, Effect::Allow), Some(false));
+        assert_eq!(must.assumption(mfa, Effect::Deny), Some(true));
+        // The principal's own keys: absent means absent.
+        assert_eq!(may.assumption("aws:principaltag/team", Effect::Allow), None);
+        assert_eq!(may.assumption("aws:username", Effect::Allow), None);
+        // The organisation's keys are fixed only when its data was given.
+        assert_eq!(may.assumption("aws:principalorgid", Effect::Allow), None);
+        assert_eq!(
+            must.assumption("aws:principalorgid", Effect::Allow),
+            Some(false)
+        );
+        // A plain context never assumes.
+        assert_eq!(Context::new().assumption(mfa, Effect::Allow), None);
+    }
+}
