@@ -37,13 +37,11 @@ pub struct Arc {
 pub struct Graph {
     adjacency: Vec<Vec<Arc>>,
     nodes: usize,
+    hubs: Vec<Hub>,
 }
 
 /// The previous principal on a walk and the edge taken from it (`bool`: must).
 type Parent = Option<(u32, Via, bool)>;
-
-/// The nodes a walk reached, by id.
-pub type Visits = HashMap<u32, Visit>;
 
 /// A node reached by a walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +52,83 @@ pub struct Visit {
     pub parent: Parent,
 }
 
+/// What a hub stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hub {
+    /// How its members are taken.
+    pub via: Via,
+    /// The scope whose members it holds (a class, a kind, every resource).
+    pub scope: Id,
+    /// True for a hub of one principal, whose statements take some members out.
+    pub private: bool,
+}
+
+/// The nodes one walk reached. Its buffers are sized to the graph and reused from walk to
+/// walk, so a report that walks from every principal allocates once.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    epoch: u32,
+    seen: Vec<u32>,
+    visits: Vec<Visit>,
+    order: Vec<u32>,
+    queue: VecDeque<(u32, u32, Parent)>,
+    nodes: usize,
+}
+
+impl Walk {
+    /// Empty buffers for walks over `graph`.
+    pub fn new(graph: &Graph) -> Walk {
+        let len = graph.adjacency.len();
+        Walk {
+            epoch: 0,
+            seen: vec![0; len],
+            visits: vec![
+                Visit {
+                    hops: 0,
+                    parent: None
+                };
+                len
+            ],
+            order: Vec::new(),
+            queue: VecDeque::new(),
+            nodes: graph.nodes,
+        }
+    }
+
+    /// The visit of `node` (a universe node or a hub), if the walk reached it.
+    pub fn get(&self, node: u32) -> Option<Visit> {
+        let i = node as usize;
+        (self.seen.get(i) == Some(&self.epoch)).then(|| self.visits[i])
+    }
+
+    /// True if the walk reached `node`.
+    pub fn contains(&self, node: u32) -> bool {
+        self.seen.get(node as usize) == Some(&self.epoch)
+    }
+
+    /// The universe nodes reached, nearest first (the start included, hubs left out).
+    pub fn nodes(&self) -> impl Iterator<Item = (Id, Visit)> + '_ {
+        self.order
+            .iter()
+            .filter(|&&n| (n as usize) < self.nodes)
+            .map(|&n| (n, self.visits[n as usize]))
+    }
+
+    /// The hubs reached, with their visits.
+    pub fn hubs(&self) -> impl Iterator<Item = (u32, Visit)> + '_ {
+        self.order
+            .iter()
+            .filter(|&&n| (n as usize) >= self.nodes)
+            .map(|&n| (n, self.visits[n as usize]))
+    }
+
+    fn visit(&mut self, node: u32, visit: Visit) {
+        self.seen[node as usize] = self.epoch;
+        self.visits[node as usize] = visit;
+        self.order.push(node);
+    }
+}
+
 impl Graph {
     /// Builds the graph from the derived relations.
     pub fn build(compiled: &Compiled, derived: &Derived) -> Graph {
@@ -61,13 +136,13 @@ impl Graph {
         let mut graph = Graph {
             adjacency: vec![Vec::new(); nodes],
             nodes,
+            hubs: Vec::new(),
         };
         let mut hubs: HashMap<(Via, Id, u32), u32> = HashMap::default();
         let mut hub = |graph: &mut Graph, key: (Via, Id, u32)| -> u32 {
-            *hubs.entry(key).or_insert_with(|| {
-                graph.adjacency.push(Vec::new());
-                (graph.adjacency.len() - 1) as u32
-            })
+            *hubs
+                .entry(key)
+                .or_insert_with(|| graph.new_hub(key.0, key.1, false))
         };
         let acts = |v: Tech| TECHNIQUES[v as usize].gain == Gain::Act;
         for &(p, r, must) in &derived.assumes {
@@ -106,7 +181,7 @@ impl Graph {
                     graph.add(p, h, via, must);
                 }
                 Some(out) => {
-                    let h = graph.private_hub();
+                    let h = graph.new_hub(via, k, true);
                     graph.add(p, h, via, must);
                     for &(hv, hk, t, m) in &derived.hub_targets {
                         if hv == v && hk == k && !out.contains(&t) {
@@ -128,7 +203,7 @@ impl Graph {
                     graph.add(p, h, Via::Assume, must);
                 }
                 Some(out) => {
-                    let h = graph.private_hub();
+                    let h = graph.new_hub(Via::Assume, k, true);
                     graph.add(p, h, Via::Assume, must);
                     for &(hk, ha, r, m) in &derived.assume_hub_targets {
                         if hk == k && ha == a && !out.contains(&r) {
@@ -148,9 +223,26 @@ impl Graph {
         graph
     }
 
-    fn private_hub(&mut self) -> u32 {
+    fn new_hub(&mut self, via: Via, scope: Id, private: bool) -> u32 {
         self.adjacency.push(Vec::new());
+        self.hubs.push(Hub {
+            via,
+            scope,
+            private,
+        });
         (self.adjacency.len() - 1) as u32
+    }
+
+    /// What hub `node` stands for, if it is a hub.
+    pub fn hub(&self, node: u32) -> Option<Hub> {
+        self.hubs
+            .get((node as usize).checked_sub(self.nodes)?)
+            .copied()
+    }
+
+    /// The nodes `node` has an edge to (for a hub: its members).
+    pub fn successors(&self, node: u32) -> &[Arc] {
+        self.adjacency.get(node as usize).map_or(&[], |v| v)
     }
 
     fn add(&mut self, from: u32, to: u32, via: Via, must: bool) {
@@ -178,52 +270,68 @@ impl Graph {
         None
     }
 
+    /// How many nodes it has, hubs included.
+    pub fn len(&self) -> usize {
+        self.adjacency.len()
+    }
+
+    /// True if it has no node.
+    pub fn is_empty(&self) -> bool {
+        self.adjacency.is_empty()
+    }
+
     /// True for hub nodes.
     pub fn is_hub(&self, node: u32) -> bool {
         node as usize >= self.nodes
     }
 
     /// Shortest walks from `start`, over every edge or only over edges that hold in every
-    /// request. Returns the visits of universe nodes (hubs left out).
-    pub fn walk(&self, start: Id, must_only: bool) -> Visits {
-        self.walk_where(start, must_only, |_| true, |_| false)
+    /// request.
+    pub fn walk(&self, start: Id, must_only: bool) -> Walk {
+        let mut walk = Walk::new(self);
+        self.walk_into(&mut walk, start, must_only, |_| true, |_| false);
+        walk
     }
 
-    /// As [`Graph::walk`], over the edges `take` accepts.
-    pub fn walk_where(
+    /// As [`Graph::walk`], into reused buffers, over the edges `take` accepts, not going on
+    /// from the nodes `stop` accepts (the start excepted).
+    pub fn walk_into(
         &self,
+        walk: &mut Walk,
         start: Id,
         must_only: bool,
         take: impl Fn(Via) -> bool,
         stop: impl Fn(u32) -> bool,
-    ) -> Visits {
-        let mut seen: HashMap<u32, Visit> = HashMap::default();
-        let mut queue: VecDeque<(u32, u32, Parent)> = VecDeque::new();
-        queue.push_back((start, 0, None));
-        while let Some((node, hops, parent)) = queue.pop_front() {
-            if seen.contains_key(&node) {
+    ) {
+        walk.epoch += 1;
+        walk.order.clear();
+        walk.queue.clear();
+        walk.queue.push_back((start, 0, None));
+        while let Some((node, hops, parent)) = walk.queue.pop_front() {
+            if walk.contains(node) {
                 continue;
             }
-            seen.insert(node, Visit { hops, parent });
+            walk.visit(node, Visit { hops, parent });
             if node != start && stop(node) {
                 continue;
             }
-            for arc in self.adjacency.get(node as usize).into_iter().flatten() {
-                if must_only && !arc.must || !take(arc.via) || seen.contains_key(&arc.to) {
+            for arc in self.successors(node) {
+                if must_only && !arc.must || !take(arc.via) || walk.contains(arc.to) {
                     continue;
                 }
                 if self.is_hub(arc.to) {
-                    queue.push_front((arc.to, hops, Some((node, arc.via, arc.must))));
+                    walk.queue
+                        .push_front((arc.to, hops, Some((node, arc.via, arc.must))));
                 } else if self.is_hub(node) {
                     // Through a hub: the step is from the principal that entered it.
                     let (from, via, must) = parent.expect("hubs are entered");
-                    queue.push_back((arc.to, hops + 1, Some((from, via, must && arc.must))));
+                    walk.queue
+                        .push_back((arc.to, hops + 1, Some((from, via, must && arc.must))));
                 } else {
-                    queue.push_back((arc.to, hops + 1, Some((node, arc.via, arc.must))));
+                    walk.queue
+                        .push_back((arc.to, hops + 1, Some((node, arc.via, arc.must))));
                 }
             }
         }
-        seen.retain(|&n, _| !self.is_hub(n));
-        seen
     }
 }

@@ -14,6 +14,7 @@
 //! }
 //! ```
 
+mod escalate;
 pub mod explain;
 pub mod graph;
 pub mod report;
@@ -25,9 +26,9 @@ use crate::derive::{derive, Derived, CREATE_ROLE_TECH};
 use crate::model::World;
 use crate::policy::{Caller, Decision};
 use explain::StatementInfo;
-use graph::{Graph, Via};
+use graph::{Graph, Via, Walk};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
 
 /// A loaded, compiled and derived organisation, ready for questions.
 pub struct Analysis {
@@ -43,6 +44,8 @@ pub struct Analysis {
     empowers: HashMap<Id, Vec<(Id, Tech, bool)>>,
     empowered_by: HashMap<Id, Vec<(Id, Tech, bool)>>,
     unbounded: HashMap<Id, bool>,
+    /// Distances to administrator (over unconditional edges, over every edge), on first use.
+    distances: std::sync::OnceLock<[escalate::Distances; 2]>,
 }
 
 /// One step of a path: who acts, as whom, how, and on what conditions.
@@ -71,6 +74,31 @@ pub struct Reached {
     pub hops: u32,
     /// True if every path depends on a condition.
     pub conditional: bool,
+}
+
+/// A class of principals reached as a whole (every role of an account that trusts EC2, every
+/// user of an account, ...), in the compact lists of `analyze`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReachedClass {
+    /// The scope whose members are reached (`Role of 111111111111`, `every resource (*)`).
+    pub class: String,
+    /// How its members are taken (`assume-role`, `pass-role-ec2`, ...).
+    pub technique: String,
+    /// How many principals it holds.
+    pub members: usize,
+    /// Steps to each member on the shortest path through it.
+    pub hops: u32,
+    /// True if reaching it depends on a condition.
+    pub conditional: bool,
+}
+
+/// The name of an edge's technique.
+fn via_name(via: Via) -> String {
+    match via {
+        Via::Assume => "assume-role".into(),
+        Via::Technique(v) => TECHNIQUES[v as usize].id.to_string(),
+        Via::Outside => "trusted-outside".into(),
+    }
 }
 
 /// A way to become an administrator.
@@ -129,29 +157,38 @@ pub struct ServiceAccess {
 impl Analysis {
     /// Compiles and derives `world`.
     pub fn new(world: World) -> Analysis {
+        Analysis::new_with(world, |_| {})
+    }
+
+    /// As [`Analysis::new`], calling `done` with the name of each stage as it ends
+    /// (`compile`, `derive`, `graph`): for timings and progress.
+    pub fn new_with(world: World, mut done: impl FnMut(&'static str)) -> Analysis {
         let compiled = compile(&world);
+        done("compile");
         let derived = derive(&compiled);
+        done("derive");
         let graph = Graph::build(&compiled, &derived);
-        let mut full_admins = HashMap::new();
+        let mut full_admins = HashMap::default();
         for &(p, must) in &derived.full_admins {
             *full_admins.entry(p).or_insert(false) |= must;
         }
-        let mut self_admins: HashMap<Id, Vec<(Tech, bool)>> = HashMap::new();
+        let mut self_admins: HashMap<Id, Vec<(Tech, bool)>> = HashMap::default();
         for &(p, v, must) in &derived.self_admins {
             self_admins.entry(p).or_default().push((v, must));
         }
-        let mut unbounded = HashMap::new();
+        let mut unbounded = HashMap::default();
         for &(p, must) in &derived.unbounded {
             *unbounded.entry(p).or_insert(false) |= must;
         }
-        let mut empowers: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::new();
-        let mut empowered_by: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::new();
+        let mut empowers: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::default();
+        let mut empowered_by: HashMap<Id, Vec<(Id, Tech, bool)>> = HashMap::default();
         for &(p, t, v, must) in &derived.edges {
             if TECHNIQUES[v as usize].gain == crate::compile::techniques::Gain::Empower && p != t {
                 empowers.entry(p).or_default().push((t, v, must));
                 empowered_by.entry(t).or_default().push((p, v, must));
             }
         }
+        done("graph");
         Analysis {
             world,
             compiled,
@@ -162,6 +199,7 @@ impl Analysis {
             empowers,
             empowered_by,
             unbounded,
+            distances: std::sync::OnceLock::new(),
         }
     }
 
@@ -294,41 +332,118 @@ impl Analysis {
     /// its account: its list keeps only the roles it can assume, and a walk that reaches an
     /// administrator stops there (the administrator is listed, not everyone it reaches).
     pub fn reachable(&self, p: Id) -> Vec<Reached> {
+        let (mut all, mut must) = (Walk::new(&self.graph), Walk::new(&self.graph));
+        self.walk_reach(p, &mut all, &mut must);
+        self.reached(p, &all, &must, None).0
+    }
+
+    /// Walks from `p` over every edge and over unconditional edges, as [`Analysis::reachable`]
+    /// and [`Analysis::escalation`] read them.
+    fn walk_reach(&self, p: Id, all: &mut Walk, must: &mut Walk) {
         let admin = self.full_admins.contains_key(&p);
         let take = |via: Via| !admin || via == Via::Assume;
         // An administrator can act as anyone: a walk that reaches one stops there.
         let stop = |q: u32| self.full_admins.contains_key(&q);
-        let all = self.graph.walk_where(p, false, take, stop);
-        let must = self.graph.walk_where(p, true, take, stop);
+        self.graph.walk_into(all, p, false, take, stop);
+        self.graph.walk_into(must, p, true, take, stop);
+    }
+
+    /// The principals two walks from `p` reached. With `collapse: Some(n)`, a class of at
+    /// least `n` principals reached as a whole is one [`ReachedClass`], and its members
+    /// reached no sooner nor more surely through it are not listed one by one.
+    fn reached(
+        &self,
+        p: Id,
+        all: &Walk,
+        must: &Walk,
+        collapse: Option<usize>,
+    ) -> (Vec<Reached>, Vec<ReachedClass>) {
+        let is_principal = |q: u32| !self.graph.is_hub(q) && self.compiled.universe.is_principal(q);
+        let mut classes: Vec<ReachedClass> = Vec::new();
+        let mut covered: HashSet<Id> = HashSet::default();
+        if let Some(least) = collapse {
+            for (h, visit) in all.hubs() {
+                let Some(hub) = self.graph.hub(h).filter(|hub| !hub.private) else {
+                    continue;
+                };
+                let arcs: Vec<&graph::Arc> = self
+                    .graph
+                    .successors(h)
+                    .iter()
+                    .filter(|arc| arc.to != p && is_principal(arc.to))
+                    .collect();
+                if arcs.len() < least {
+                    continue;
+                }
+                let hops = visit.hops + 1;
+                // Unconditional only if the hub is reached, and every member taken, in
+                // every request.
+                let conditional = !must.contains(h) || arcs.iter().any(|arc| !arc.must);
+                covered.extend(arcs.iter().map(|arc| arc.to).filter(|&t| {
+                    all.get(t).is_some_and(|v| v.hops == hops) && must.contains(t) != conditional
+                }));
+                classes.push(ReachedClass {
+                    class: self.class_label(hub.scope, arcs.iter().map(|arc| arc.to)),
+                    technique: via_name(hub.via),
+                    members: arcs.len(),
+                    hops,
+                    conditional,
+                });
+            }
+        }
         let mut out: Vec<Reached> = all
-            .iter()
-            .filter(|(&q, _)| q != p && self.compiled.universe.is_principal(q))
-            .map(|(&q, visit)| Reached {
+            .nodes()
+            .filter(|&(q, _)| q != p && is_principal(q) && !covered.contains(&q))
+            .map(|(q, visit)| Reached {
                 arn: self.arn(q).to_string(),
                 hops: visit.hops,
-                conditional: !must.contains_key(&q),
+                conditional: !must.contains(q),
             })
             .collect();
         out.sort_by(|a, b| (a.hops, &a.arn).cmp(&(b.hops, &b.arn)));
-        out
+        classes.sort_by(|a, b| {
+            (a.hops, &a.class, &a.technique).cmp(&(b.hops, &b.class, &b.technique))
+        });
+        classes.dedup_by(|a, b| a.class == b.class && a.technique == b.technique);
+        (out, classes)
+    }
+
+    /// A name for the members of a hub's scope: `roles of 111111111111`, `users of 3 accounts`.
+    fn class_label(&self, scope: Id, members: impl Iterator<Item = Id>) -> String {
+        let u = &self.compiled.universe;
+        let (mut users, mut roles, mut accounts) = (false, false, HashSet::default());
+        for t in members {
+            users |= u.node(t).kind == NodeKind::User;
+            roles |= u.node(t).kind == NodeKind::Role;
+            accounts.insert(u.node(t).account);
+        }
+        let kind = match (users, roles) {
+            (true, false) => "users",
+            (false, true) => "roles",
+            _ => "principals",
+        };
+        match (u.node(scope).account, accounts.len()) {
+            (Some(_), 1) => format!("{kind} of {}", u.account_id(scope).unwrap_or("?")),
+            (_, n) => format!("{kind} of {n} accounts"),
+        }
     }
 
     /// The shortest path from `from` to `to`, preferring one without conditions.
     pub fn path(&self, from: Id, to: Id) -> Option<Vec<Step>> {
         for must_only in [true, false] {
-            let visits = self.graph.walk(from, must_only);
-            if visits.contains_key(&to) {
-                return Some(self.steps(&visits, from, to));
+            let walk = self.graph.walk(from, must_only);
+            if walk.contains(to) {
+                return Some(self.steps(&walk, from, to));
             }
         }
         None
     }
 
-    fn steps(&self, visits: &graph::Visits, from: Id, to: Id) -> Vec<Step> {
+    fn steps(&self, walk: &Walk, from: Id, to: Id) -> Vec<Step> {
         let mut steps = Vec::new();
         let mut node = to;
         while node != from {
-            let Some((prev, via, _)) = visits[&node].parent else {
+            let Some((prev, via, _)) = walk.get(node).and_then(|v| v.parent) else {
                 break;
             };
             steps.push(self.step(prev, node, via));
@@ -340,16 +455,17 @@ impl Analysis {
 
     /// One step, explained by the policy core.
     fn step(&self, from: Id, to: Id, via: Via) -> Step {
-        let (technique, checks): (String, Vec<Check>) = match via {
-            Via::Assume => ("assume-role".into(), vec![ASSUME]),
+        let checks: Vec<Check> = match via {
+            Via::Assume => vec![ASSUME],
             Via::Technique(v) => {
                 let t = &TECHNIQUES[v as usize];
-                let mut checks = vec![t.check];
-                checks.extend(t.aux);
-                (t.id.to_string(), checks)
+                std::iter::once(t.check)
+                    .chain(t.aux.iter().copied())
+                    .collect()
             }
-            Via::Outside => ("trusted-outside".into(), Vec::new()),
+            Via::Outside => Vec::new(),
         };
+        let technique = via_name(via);
         let mut statements = Vec::new();
         let mut conditions = Vec::new();
         if let Some(caller) = self.caller(from) {
@@ -386,74 +502,11 @@ impl Analysis {
         if self.full_admins.contains_key(&p) {
             return None;
         }
-        /// The end of an escalation path, found before its steps are explained.
-        enum End {
-            Admin,
-            SelfAdmin(Id, Tech),
-            Writes(Id, Id, Tech, Via),
-            WrittenBy(Id, Id, Tech, Via),
-        }
-        for must_only in [true, false] {
-            let stop = |q: u32| self.full_admins.contains_key(&q);
-            let visits = self.graph.walk_where(p, must_only, |_| true, stop);
-            let mut best: Option<(u32, Id, End)> = None;
-            let mut consider = |hops: u32, q: Id, end: End| {
-                if best.as_ref().is_none_or(|(h, _, _)| hops < *h) {
-                    best = Some((hops, q, end));
-                }
-            };
-            let free = |x: Id| self.unbounded.get(&x).is_some_and(|&u| u || !must_only);
-            for (&q, visit) in &visits {
-                if q != p && self.full_admins.get(&q).is_some_and(|&m| m || !must_only) {
-                    consider(visit.hops, q, End::Admin);
-                }
-                for &(v, m) in self.self_admins.get(&q).into_iter().flatten() {
-                    if m || !must_only {
-                        consider(visit.hops + 1, q, End::SelfAdmin(q, v));
-                    }
-                }
-                // Write the policy of a principal one acts as in one hop, or act in one hop
-                // as a principal that writes one's own (longer chains of writes are not
-                // derived yet: see README).
-                for &(t, v, m) in self.empowers.get(&q).into_iter().flatten() {
-                    if must_only && !m || !free(t) {
-                        continue;
-                    }
-                    if let Some(via) = self.graph.one_hop(q, t, must_only) {
-                        consider(visit.hops + 2, q, End::Writes(q, t, v, via));
-                    }
-                }
-                for &(w, v, m) in self.empowered_by.get(&q).into_iter().flatten() {
-                    if must_only && !m || !free(q) {
-                        continue;
-                    }
-                    if let Some(via) = self.graph.one_hop(q, w, must_only) {
-                        consider(visit.hops + 2, q, End::WrittenBy(q, w, v, via));
-                    }
-                }
-            }
-            let Some((_, q, end)) = best else { continue };
-            let mut path = self.steps(&visits, p, q);
-            match end {
-                End::Admin => {}
-                End::SelfAdmin(q, v) => path.push(self.self_step(q, v)),
-                End::Writes(q, t, v, via) => {
-                    path.push(self.step(q, t, Via::Technique(v)));
-                    path.push(self.step(q, t, via));
-                    path.push(self.holds_written(t));
-                }
-                End::WrittenBy(q, w, v, via) => {
-                    path.push(self.step(q, w, via));
-                    path.push(self.step(w, q, Via::Technique(v)));
-                    path.push(self.holds_written(q));
-                }
-            }
-            return Some(Escalation {
-                conditional: !must_only,
-                path,
-            });
-        }
-        None
+        let [must, all] = self
+            .distances
+            .get_or_init(|| [self.distances(true), self.distances(false)]);
+        self.escalation_path(p, must)
+            .or_else(|| self.escalation_path(p, all))
     }
 
     /// The last step of a write-then-act path: the written principal holds any policy.
@@ -536,7 +589,7 @@ impl Analysis {
     /// Roles that principals outside the input can assume.
     pub fn external_access(&self) -> Vec<ExternalAccess> {
         let mut out: Vec<ExternalAccess> = Vec::new();
-        let mut best: HashMap<(Id, Id), bool> = HashMap::new();
+        let mut best: HashMap<(Id, Id), bool> = HashMap::default();
         for &(source, role, must) in &self.compiled.facts.outside {
             *best.entry((source, role)).or_insert(false) |= must;
         }
@@ -624,7 +677,7 @@ impl Analysis {
 
     /// Roles assumed across accounts: (principal, role, conditional).
     pub fn cross_account(&self) -> Vec<(String, String, bool)> {
-        let mut best: HashMap<(Id, Id), bool> = HashMap::new();
+        let mut best: HashMap<(Id, Id), bool> = HashMap::default();
         for &(p, r, must) in &self.derived.assumes {
             let u = &self.compiled.universe;
             if u.node(p).account != u.node(r).account {

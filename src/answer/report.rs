@@ -1,7 +1,8 @@
 //! The whole-organisation report of `iamlog analyze`: per principal, and findings ordered by
 //! risk (the JSON shape is part of the contract: see README "analyze --format json").
 
-use super::{Analysis, Escalation, Reached};
+use super::graph::Walk;
+use super::{Analysis, Escalation, Reached, ReachedClass};
 use crate::compile::techniques::NOT_MODELLED;
 use crate::compile::universe::NodeKind;
 use serde::Serialize;
@@ -35,9 +36,28 @@ pub struct PrincipalReport {
     pub admin_conditional: bool,
     /// How it can become an administrator, if it is not one.
     pub escalates_to_admin: Option<Escalation>,
-    /// Principals it can act as (for an administrator: the roles it can assume).
+    /// Principals it can act as (for an administrator: the roles it can assume). In a compact
+    /// report, members of a class in `reachable_classes` are left out.
     pub reachable: Vec<Reached>,
+    /// Classes of principals it reaches as a whole (compact reports only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reachable_classes: Vec<ReachedClass>,
 }
+
+/// How a report lists what each principal reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ReachList {
+    /// A class of at least [`COLLAPSE_AT`] principals reached as a whole is one entry.
+    #[default]
+    Compact,
+    /// Every principal, one by one (quadratic in the size of a well-connected organisation).
+    Full,
+    /// No reachable lists (the text report, or when only the findings matter).
+    None,
+}
+
+/// The size from which a compact report lists a class reached as a whole as one entry.
+pub const COLLAPSE_AT: usize = 16;
 
 /// A finding.
 #[derive(Debug, Clone, Serialize)]
@@ -55,15 +75,28 @@ pub struct Finding {
 }
 
 impl Analysis {
-    /// The report.
+    /// The report, with compact reachable lists.
     pub fn report(&self) -> Report {
+        self.report_with(ReachList::Compact)
+    }
+
+    /// The report, with reachable lists as `reach` says.
+    pub fn report_with(&self, reach: ReachList) -> Report {
         let mut principals = Vec::new();
         let mut findings = Vec::new();
+        let (mut all, mut must) = (Walk::new(&self.graph), Walk::new(&self.graph));
+        let collapse = (reach == ReachList::Compact).then_some(COLLAPSE_AT);
         for p in self.principals() {
             let node = self.compiled.universe.node(p);
             let arn = node.name.clone();
             let admin = self.is_admin(p);
             let escalation = self.escalation(p);
+            let (reachable, reachable_classes) = if reach == ReachList::None {
+                Default::default()
+            } else {
+                self.walk_reach(p, &mut all, &mut must);
+                self.reached(p, &all, &must, collapse)
+            };
             if let Some(conditional) = admin {
                 findings.push(Finding {
                     kind: "admin",
@@ -112,7 +145,8 @@ impl Analysis {
                 admin: admin.is_some(),
                 admin_conditional: admin == Some(true),
                 escalates_to_admin: escalation,
-                reachable: self.reachable(p),
+                reachable,
+                reachable_classes,
             });
         }
         for e in self.external_access() {

@@ -455,7 +455,7 @@ pub fn derive(compiled: &Compiled) -> Derived {
         unbounded,
         self_admins,
         escalates,
-    ) = rt.run();
+    ) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
     fn sorted<T: Ord>(v: impl IntoIterator<Item = T>) -> Vec<T> {
         let mut v: Vec<T> = v.into_iter().collect();
         v.sort_unstable();
