@@ -165,6 +165,11 @@ impl Analysis {
         }
     }
 
+    /// The derived edges as a graph (for drawing; walks go through the methods below).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
     /// Users and roles, in input order.
     pub fn principals(&self) -> Vec<Id> {
         self.compiled
