@@ -16,6 +16,7 @@
 
 pub mod explain;
 pub mod graph;
+pub mod render;
 pub mod report;
 
 use crate::compile::techniques::{Check, TargetKind, ASSUME, TECHNIQUES};

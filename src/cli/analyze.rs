@@ -1,6 +1,8 @@
 //! `iamlog analyze`: the whole-organisation report.
 
-use super::{Format, UsageError};
+use super::graph::GraphFormat;
+use super::UsageError;
+use crate::answer::render::drawing;
 use crate::answer::Analysis;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,16 +16,51 @@ pub struct Args {
     /// Show, for each escalation step, the statements and the conditions behind it.
     #[arg(long)]
     explain: bool,
-    /// Output format.
+    /// Output format: text and JSON reports, or the graph of who can act as whom as Graphviz
+    /// DOT or a Mermaid flowchart.
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: ReportFormat,
+    /// Draw only part of the graph (with `--format dot` or `mermaid`).
+    #[arg(long, value_enum, value_name = "PART")]
+    only: Option<Only>,
     /// Print the time each stage took to standard error.
     #[arg(long)]
     timings: bool,
 }
 
+/// Output formats of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ReportFormat {
+    /// For people.
+    #[default]
+    Text,
+    /// For programs.
+    Json,
+    /// The graph as Graphviz DOT.
+    Dot,
+    /// The graph as a Mermaid flowchart.
+    Mermaid,
+}
+
+/// The parts of the graph `--only` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// The escalation paths to administrator.
+    Escalation,
+}
+
 /// Runs `analyze`.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
+    let graph_format = match args.format {
+        ReportFormat::Dot => Some(GraphFormat::Dot),
+        ReportFormat::Mermaid => Some(GraphFormat::Mermaid),
+        _ => None,
+    };
+    if args.only.is_some() && graph_format.is_none() {
+        return Err(UsageError(
+            "--only draws part of the graph: use it with --format dot or --format mermaid".into(),
+        ));
+    }
     let start = std::time::Instant::now();
     let lap = |stage: &str, since: std::time::Instant| {
         if args.timings {
@@ -35,14 +72,25 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let now = lap("load", start);
     let analysis = Analysis::new(world);
     let now = lap("compile and derive", now);
-    let report = analysis.report();
-    lap("report", now);
-    match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report).expect("serialisable")
-        ),
-        Format::Text => print!("{}", report.to_text(args.explain)),
+    if let Some(format) = graph_format {
+        // Drawings need no report (and none of its reachable lists).
+        let drawing = match args.only {
+            None => drawing::reachability(&analysis),
+            Some(Only::Escalation) => drawing::escalations(&analysis, &analysis.escalations()),
+        };
+        print!("{}", format.write(&drawing));
+        lap("drawing", now);
+        return Ok(ExitCode::SUCCESS);
     }
+    let report = analysis.report();
+    let now = lap("report", now);
+    let out = match args.format {
+        ReportFormat::Json => serde_json::to_string_pretty(&report).expect("serialisable") + "\n",
+        ReportFormat::Text | ReportFormat::Dot | ReportFormat::Mermaid => {
+            report.to_text(args.explain)
+        }
+    };
+    print!("{out}");
+    lap("output", now);
     Ok(ExitCode::SUCCESS)
 }
