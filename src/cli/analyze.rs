@@ -2,7 +2,7 @@
 
 use super::graph::GraphFormat;
 use super::UsageError;
-use crate::answer::render::drawing;
+use crate::answer::render::{drawing, sarif};
 use crate::answer::Analysis;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,8 +16,8 @@ pub struct Args {
     /// Show, for each escalation step, the statements and the conditions behind it.
     #[arg(long)]
     explain: bool,
-    /// Output format: text and JSON reports, or the graph of who can act as whom as Graphviz
-    /// DOT or a Mermaid flowchart.
+    /// Output format: text and JSON reports, a SARIF log of the findings, or the graph of
+    /// who can act as whom as Graphviz DOT or a Mermaid flowchart.
     #[arg(long, value_enum, default_value_t)]
     format: ReportFormat,
     /// Draw only part of the graph (with `--format dot` or `mermaid`).
@@ -36,6 +36,8 @@ pub enum ReportFormat {
     Text,
     /// For programs.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
     /// The graph as Graphviz DOT.
     Dot,
     /// The graph as a Mermaid flowchart.
@@ -86,6 +88,10 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let now = lap("report", now);
     let out = match args.format {
         ReportFormat::Json => serde_json::to_string_pretty(&report).expect("serialisable") + "\n",
+        ReportFormat::Sarif => {
+            let log = sarif::to_sarif(&analysis, &report);
+            serde_json::to_string_pretty(&log).expect("serialisable") + "\n"
+        }
         ReportFormat::Text | ReportFormat::Dot | ReportFormat::Mermaid => {
             report.to_text(args.explain)
         }
