@@ -148,43 +148,32 @@ pub fn reachability(analysis: &Analysis) -> Drawing {
         }
     }
     let sources = 0..graph.universe_nodes() as u32;
+    // An administrator's edges are the roles it can assume.
+    let drawn = |n: u32, via: Via| !admin(n) || via == Via::Assume;
     let mut entrants: HashMap<u32, usize> = HashMap::new();
     for n in sources.clone() {
         for arc in graph.arcs(n) {
-            if graph.hub(arc.to).is_some() {
+            if graph.hub(arc.to).is_some() && drawn(n, arc.via) {
                 *entrants.entry(arc.to).or_default() += 1;
             }
         }
     }
-    let mut drawn_hubs = BTreeSet::new();
+    let hub_keys = b.hubs(&entrants);
     for n in sources {
         for arc in graph.arcs(n) {
-            if admin(n) && arc.via != Via::Assume {
+            if !drawn(n, arc.via) {
                 continue;
             }
-            let Some(hub) = graph.hub(arc.to) else {
-                b.universe_edge(n, arc.to, via_name(arc.via), arc.must);
-                continue;
-            };
-            let out = graph.arcs(arc.to);
-            let k = entrants.get(&arc.to).copied().unwrap_or(1);
-            if hub.private || k * out.len() <= k + out.len() {
-                for o in out {
+            if let Some(key) = hub_keys.get(&arc.to) {
+                if let Some(from) = b.universe(n) {
+                    b.edge(&from, key, Some(via_name(arc.via)), arc.must);
+                }
+            } else if graph.hub(arc.to).is_some() {
+                for o in graph.arcs(arc.to) {
                     b.universe_edge(n, o.to, via_name(arc.via), arc.must && o.must);
                 }
-            } else if let Some(from) = b.universe(n) {
-                let h = b.hub(hub);
-                b.edge(&from, &h, Some(via_name(arc.via)), arc.must);
-                drawn_hubs.insert(arc.to);
-            }
-        }
-    }
-    for h in drawn_hubs {
-        let Some(hub) = graph.hub(h) else { continue };
-        let key = b.hub(hub);
-        for o in graph.arcs(h) {
-            if let Some(to) = b.universe(o.to) {
-                b.edge(&key, &to, None, o.must);
+            } else {
+                b.universe_edge(n, arc.to, via_name(arc.via), arc.must);
             }
         }
     }
@@ -329,13 +318,71 @@ impl<'a> Builder<'a> {
         Some(key)
     }
 
-    /// Adds the node of a hub and returns its key.
-    fn hub(&mut self, hub: &Hub) -> String {
+    /// Draws the hubs that save edges (entered `k` times, leading to `t` targets: drawn when
+    /// `k * t > k + t`) with their edges out, and returns their keys. Hubs of one scope with
+    /// the same targets (the variants of one technique) are one node.
+    fn hubs(&mut self, entrants: &HashMap<u32, usize>) -> HashMap<u32, String> {
+        let graph = self.analysis.graph();
+        // (what the hub leads to in words, its targets) to (scope, techniques, hubs).
+        type Signature = (Vec<String>, Vec<(u32, bool)>);
+        type Group = (Option<Id>, BTreeSet<&'static str>, Vec<u32>);
+        let mut groups: BTreeMap<Signature, Group> = BTreeMap::new();
+        for (&h, &k) in entrants {
+            let Some(hub) = graph.hub(h) else { continue };
+            let out = graph.arcs(h);
+            if hub.private || k * out.len() <= k + out.len() {
+                continue;
+            }
+            let targets = out.iter().map(|o| (o.to, o.must)).collect();
+            let group = groups.entry((self.hub_scope(hub), targets)).or_default();
+            group.0 = Some(hub.scope);
+            group.1.insert(via_name(hub.via));
+            group.2.push(h);
+        }
+        let mut keys = HashMap::new();
+        for ((mut label, targets), (scope, vias, hubs)) in groups {
+            label.push(format!(
+                "via {}",
+                vias.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+            let key = format!("~hub {}", label.join(" "));
+            let account = scope.and_then(|s| self.analysis.compiled.universe.account_id(s));
+            // A class of one account is drawn in that account.
+            if let Some(account) = account {
+                let world = &self.analysis.world;
+                let name = world.account(account).and_then(|m| m.name.clone());
+                self.accounts.insert(account.to_string(), name);
+                self.node_accounts.insert(key.clone(), account.to_string());
+            }
+            self.nodes.insert(
+                key.clone(),
+                Node {
+                    key: key.clone(),
+                    label,
+                    kind: Kind::Hub,
+                    admin: false,
+                    account: None,
+                },
+            );
+            for (to, must) in targets {
+                if let Some(to) = self.universe(to) {
+                    self.edge(&key, &to, None, must);
+                }
+            }
+            keys.extend(hubs.into_iter().map(|h| (h, key.clone())));
+        }
+        keys
+    }
+
+    /// What a hub leads to, in words, on lines.
+    fn hub_scope(&self, hub: &Hub) -> Vec<String> {
         let universe = &self.analysis.compiled.universe;
         let mut label = vec![scope_phrase(self.analysis, hub.scope)];
         if let Some(callers) = hub.callers {
-            let callers = universe.accounts.get(callers as usize);
-            match (callers, universe.account_id(hub.scope)) {
+            match (
+                universe.accounts.get(callers as usize),
+                universe.account_id(hub.scope),
+            ) {
                 (Some(c), Some(own)) if c == own => {
                     label.push("whose trust names the account".into())
                 }
@@ -343,26 +390,7 @@ impl<'a> Builder<'a> {
                 (None, _) => {}
             }
         }
-        label.push(format!("via {}", via_name(hub.via)));
-        let key = format!("~hub {}", label.join(" "));
-        // A class of one account is drawn in that account.
-        if let Some(account) = universe.account_id(hub.scope) {
-            let name = self
-                .analysis
-                .world
-                .account(account)
-                .and_then(|m| m.name.clone());
-            self.accounts.insert(account.to_string(), name);
-            self.node_accounts.insert(key.clone(), account.to_string());
-        }
-        self.nodes.entry(key.clone()).or_insert_with(|| Node {
-            key: key.clone(),
-            label,
-            kind: Kind::Hub,
-            admin: false,
-            account: None,
-        });
-        key
+        label
     }
 
     /// Adds the "administrator" node and returns its key.
