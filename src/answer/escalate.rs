@@ -83,7 +83,7 @@ impl Analysis {
             if self.full_admins.contains_key(&x) {
                 continue;
             }
-            for arc in graph.successors(x) {
+            for arc in graph.arcs(x) {
                 if arc.must || !must_only {
                     let cost = u32::from(!graph.is_hub(arc.to));
                     back[arc.to as usize].push((x, cost, arc.via));

@@ -2,7 +2,7 @@
 //! answer is explained by, and checked against.
 
 use crate::compile::techniques::Check;
-use crate::model::{Document, PrincipalView, World};
+use crate::model::{Document, Origin, PrincipalView, World};
 use crate::policy::decide::{Decision, Outcome, Request, Source, StatementRef};
 use crate::policy::{Caller, Context, ContextValue, Stance, Statement};
 use serde::Serialize;
@@ -20,6 +20,10 @@ pub struct StatementInfo {
     pub sid: Option<String>,
     /// `Allow` or `Deny`.
     pub effect: &'static str,
+    /// The document's origin and the statement's pointer in it, to locate the statement in
+    /// the source text (JSON or the text language); not part of the JSON answers.
+    #[serde(skip)]
+    pub place: Option<(Origin, String)>,
 }
 
 /// The decision for one request in one stance, with the view it was made in.
@@ -123,6 +127,7 @@ fn info(
         pointer: format!("{}{}", document.origin.pointer, statement.pointer),
         sid: statement.sid.clone(),
         effect: r.effect,
+        place: Some((document.origin.clone(), statement.pointer.clone())),
     }
 }
 

@@ -32,11 +32,26 @@ pub struct Arc {
     pub must: bool,
 }
 
+/// What a hub stands for: the targets of one technique in one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hub {
+    /// The technique that enters it (and leads out of it).
+    pub via: Via,
+    /// The scope node whose members it leads to (a class, a kind, `*`).
+    pub scope: Id,
+    /// For `sts:AssumeRole` hubs, the index of the callers' account (the trust admits it);
+    /// `None` for the hubs of other techniques.
+    pub callers: Option<u32>,
+    /// True for a hub of one principal whose statements take some members out of the scope.
+    pub private: bool,
+}
+
 /// Adjacency over universe nodes and hubs.
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     adjacency: Vec<Vec<Arc>>,
     nodes: usize,
+    /// What each hub stands for, by `hub id - nodes`.
     hubs: Vec<Hub>,
 }
 
@@ -50,17 +65,6 @@ pub struct Visit {
     pub hops: u32,
     /// The previous principal node and the edge taken from it, for paths.
     pub parent: Parent,
-}
-
-/// What a hub stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hub {
-    /// How its members are taken.
-    pub via: Via,
-    /// The scope whose members it holds (a class, a kind, every resource).
-    pub scope: Id,
-    /// True for a hub of one principal, whose statements take some members out.
-    pub private: bool,
 }
 
 /// The nodes one walk reached. Its buffers are sized to the graph and reused from walk to
@@ -140,9 +144,15 @@ impl Graph {
         };
         let mut hubs: HashMap<(Via, Id, u32), u32> = HashMap::default();
         let mut hub = |graph: &mut Graph, key: (Via, Id, u32)| -> u32 {
-            *hubs
-                .entry(key)
-                .or_insert_with(|| graph.new_hub(key.0, key.1, false))
+            *hubs.entry(key).or_insert_with(|| {
+                let (via, scope, callers) = key;
+                graph.new_hub(Hub {
+                    via,
+                    scope,
+                    callers: (via == Via::Assume).then_some(callers),
+                    private: false,
+                })
+            })
         };
         let acts = |v: Tech| TECHNIQUES[v as usize].gain == Gain::Act;
         for &(p, r, must) in &derived.assumes {
@@ -181,7 +191,12 @@ impl Graph {
                     graph.add(p, h, via, must);
                 }
                 Some(out) => {
-                    let h = graph.new_hub(via, k, true);
+                    let h = graph.new_hub(Hub {
+                        via,
+                        scope: k,
+                        callers: None,
+                        private: true,
+                    });
                     graph.add(p, h, via, must);
                     for &(hv, hk, t, m) in &derived.hub_targets {
                         if hv == v && hk == k && !out.contains(&t) {
@@ -203,7 +218,12 @@ impl Graph {
                     graph.add(p, h, Via::Assume, must);
                 }
                 Some(out) => {
-                    let h = graph.new_hub(Via::Assume, k, true);
+                    let h = graph.new_hub(Hub {
+                        via: Via::Assume,
+                        scope: k,
+                        callers: Some(a),
+                        private: true,
+                    });
                     graph.add(p, h, Via::Assume, must);
                     for &(hk, ha, r, m) in &derived.assume_hub_targets {
                         if hk == k && ha == a && !out.contains(&r) {
@@ -223,26 +243,27 @@ impl Graph {
         graph
     }
 
-    fn new_hub(&mut self, via: Via, scope: Id, private: bool) -> u32 {
+    fn new_hub(&mut self, hub: Hub) -> u32 {
         self.adjacency.push(Vec::new());
-        self.hubs.push(Hub {
-            via,
-            scope,
-            private,
-        });
+        self.hubs.push(hub);
         (self.adjacency.len() - 1) as u32
     }
 
-    /// What hub `node` stands for, if it is a hub.
-    pub fn hub(&self, node: u32) -> Option<Hub> {
-        self.hubs
-            .get((node as usize).checked_sub(self.nodes)?)
-            .copied()
+    /// The number of universe nodes; hubs are numbered from here on.
+    pub fn universe_nodes(&self) -> usize {
+        self.nodes
     }
 
-    /// The nodes `node` has an edge to (for a hub: its members).
-    pub fn successors(&self, node: u32) -> &[Arc] {
-        self.adjacency.get(node as usize).map_or(&[], |v| v)
+    /// The edges out of a node (a universe node or a hub), sorted by target.
+    pub fn arcs(&self, node: u32) -> &[Arc] {
+        self.adjacency.get(node as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// What a hub node stands for (`None` for universe nodes).
+    pub fn hub(&self, node: u32) -> Option<&Hub> {
+        (node as usize)
+            .checked_sub(self.nodes)
+            .and_then(|i| self.hubs.get(i))
     }
 
     fn add(&mut self, from: u32, to: u32, via: Via, must: bool) {
@@ -315,7 +336,7 @@ impl Graph {
             if node != start && stop(node) {
                 continue;
             }
-            for arc in self.successors(node) {
+            for arc in self.arcs(node) {
                 if must_only && !arc.must || !take(arc.via) || walk.contains(arc.to) {
                     continue;
                 }

@@ -17,6 +17,7 @@
 mod escalate;
 pub mod explain;
 pub mod graph;
+pub mod render;
 pub mod report;
 
 use crate::compile::techniques::{Check, TargetKind, ASSUME, TECHNIQUES};
@@ -203,6 +204,11 @@ impl Analysis {
         }
     }
 
+    /// The derived edges as a graph (for drawing; walks go through the methods below).
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
     /// Users and roles, in input order.
     pub fn principals(&self) -> Vec<Id> {
         self.compiled
@@ -368,7 +374,7 @@ impl Analysis {
                 };
                 let arcs: Vec<&graph::Arc> = self
                     .graph
-                    .successors(h)
+                    .arcs(h)
                     .iter()
                     .filter(|arc| arc.to != p && is_principal(arc.to))
                     .collect();

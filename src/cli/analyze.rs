@@ -1,6 +1,8 @@
 //! `iamlog analyze`: the whole-organisation report.
 
-use super::{Format, UsageError};
+use super::graph::GraphFormat;
+use super::UsageError;
+use crate::answer::render::{drawing, sarif};
 use crate::answer::report::ReachList;
 use crate::answer::Analysis;
 use std::io::Write;
@@ -16,21 +18,58 @@ pub struct Args {
     /// Show, for each escalation step, the statements and the conditions behind it.
     #[arg(long)]
     explain: bool,
-    /// Output format.
+    /// Output format: text and JSON reports, a SARIF log of the findings, or the graph of
+    /// who can act as whom as Graphviz DOT or a Mermaid flowchart.
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: ReportFormat,
     /// How the JSON lists what each principal reaches: `compact` gives a class of principals
     /// reached as a whole (16 or more) as one entry; `full` lists every principal; `none`
     /// leaves the lists out.
     #[arg(long, value_enum, default_value_t)]
     reachable: ReachList,
+    /// Draw only part of the graph (with `--format dot` or `mermaid`).
+    #[arg(long, value_enum, value_name = "PART")]
+    only: Option<Only>,
     /// Print the time each stage took to standard error.
     #[arg(long)]
     timings: bool,
 }
 
+/// Output formats of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ReportFormat {
+    /// For people.
+    #[default]
+    Text,
+    /// For programs.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// The graph as Graphviz DOT.
+    Dot,
+    /// The graph as a Mermaid flowchart.
+    Mermaid,
+}
+
+/// The parts of the graph `--only` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// The escalation paths to administrator.
+    Escalation,
+}
+
 /// Runs `analyze`.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
+    let graph_format = match args.format {
+        ReportFormat::Dot => Some(GraphFormat::Dot),
+        ReportFormat::Mermaid => Some(GraphFormat::Mermaid),
+        _ => None,
+    };
+    if args.only.is_some() && graph_format.is_none() {
+        return Err(UsageError(
+            "--only draws part of the graph: use it with --format dot or --format mermaid".into(),
+        ));
+    }
     let start = std::time::Instant::now();
     let lap = |stage: &str, since: std::time::Instant| {
         if args.timings {
@@ -42,18 +81,36 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let now = lap("load", start);
     let mut now = now;
     let analysis = Analysis::new_with(world, |stage| now = lap(stage, now));
+    if let Some(format) = graph_format {
+        // Drawings need no report (and none of its reachable lists).
+        let drawing = match args.only {
+            None => drawing::reachability(&analysis),
+            Some(Only::Escalation) => drawing::escalations(&analysis, &analysis.escalations()),
+        };
+        print!("{}", format.write(&drawing));
+        lap("drawing", now);
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Only the JSON report lists what each principal reaches.
     let reach = match args.format {
-        Format::Text => ReachList::None,
-        _ => args.reachable,
+        ReportFormat::Json => args.reachable,
+        _ => ReachList::None,
     };
     let report = analysis.report_with(reach);
     let now = lap("report", now);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match args.format {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &report)
+        ReportFormat::Json => serde_json::to_writer_pretty(&mut out, &report)
             .map_err(std::io::Error::from)
             .and_then(|()| writeln!(out)),
-        Format::Text => out.write_all(report.to_text(args.explain).as_bytes()),
+        ReportFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut out, &sarif::to_sarif(&analysis, &report))
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        ReportFormat::Text | ReportFormat::Dot | ReportFormat::Mermaid => {
+            out.write_all(report.to_text(args.explain).as_bytes())
+        }
     };
     written
         .and_then(|()| out.flush())

@@ -5,6 +5,7 @@
 mod analyze;
 mod check;
 mod fmt;
+mod graph;
 mod lint;
 mod ls;
 mod query;

@@ -1,6 +1,8 @@
 //! `iamlog query`: questions in the text language about a loaded organisation.
 
-use super::{Format, UsageError};
+use super::graph::GraphFormat;
+use super::UsageError;
+use crate::answer::render::drawing;
 use crate::answer::Analysis;
 use crate::query::{parse, Query};
 use serde_json::{json, Value};
@@ -23,9 +25,23 @@ pub struct Args {
     /// RESOURCE`, `what can role/ci`, `reach user/alice`, `path user/alice -> role/admin`,
     /// `admins`, `escalations`, `external`.
     queries: Vec<String>,
-    /// Output format.
+    /// Output format; `dot` and `mermaid` draw `path` queries as a graph.
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: QueryFormat,
+}
+
+/// Output formats of `query`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum QueryFormat {
+    /// For people.
+    #[default]
+    Text,
+    /// For programs.
+    Json,
+    /// `path` queries as a Graphviz DOT graph.
+    Dot,
+    /// `path` queries as a Mermaid flowchart.
+    Mermaid,
 }
 
 /// Runs `query`.
@@ -62,8 +78,30 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         })?;
         parsed.push((text, query));
     }
+    let graph_format = match args.format {
+        QueryFormat::Dot => Some(GraphFormat::Dot),
+        QueryFormat::Mermaid => Some(GraphFormat::Mermaid),
+        _ => None,
+    };
+    if graph_format.is_some() {
+        if let Some((text, _)) = parsed
+            .iter()
+            .find(|(_, q)| !matches!(q, Query::Path { .. }))
+        {
+            return Err(UsageError(format!(
+                "{text}: --format dot and mermaid draw `path` queries only"
+            )));
+        }
+    }
     let world = super::load_world(&args.inputs)?;
     let analysis = Analysis::new(world);
+    if let Some(format) = graph_format {
+        print!(
+            "{}",
+            format.write(&draw_paths(&analysis, &parsed, args.account.as_deref())?)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut answers = Vec::new();
     for (text, query) in parsed {
         let answer = answer(&analysis, &query, args.account.as_deref())
@@ -71,7 +109,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         answers.push((text, answer));
     }
     match args.format {
-        Format::Json => {
+        QueryFormat::Json => {
             let all: Vec<Value> = answers
                 .into_iter()
                 .map(|(q, a)| json!({"query": q, "answer": a}))
@@ -81,7 +119,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
                 serde_json::to_string_pretty(&all).expect("serialisable")
             );
         }
-        Format::Text => {
+        QueryFormat::Text | QueryFormat::Dot | QueryFormat::Mermaid => {
             for (q, a) in answers {
                 println!("> {q}");
                 print!("{}", to_text(&a));
@@ -89,6 +127,31 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `path` queries as one drawing.
+fn draw_paths(
+    analysis: &Analysis,
+    queries: &[(&String, Query)],
+    account: Option<&str>,
+) -> Result<drawing::Drawing, UsageError> {
+    let mut found = Vec::new();
+    for (text, query) in queries {
+        if let Query::Path { from, to } = query {
+            let resolve = |name: &str| {
+                analysis
+                    .resolve(name, account)
+                    .map_err(|e| UsageError(format!("{text}: {e}")))
+            };
+            let (from, to) = (resolve(&from.value)?, resolve(&to.value)?);
+            found.push((from, to, analysis.path(from, to)));
+        }
+    }
+    let paths: Vec<_> = found
+        .iter()
+        .map(|(from, to, steps)| (*from, *to, steps.as_deref()))
+        .collect();
+    Ok(drawing::paths(analysis, &paths))
 }
 
 /// The answer to one query as JSON.
