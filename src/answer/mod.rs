@@ -14,7 +14,9 @@
 //! }
 //! ```
 
+pub mod diff;
 pub mod explain;
+pub mod grants;
 pub mod graph;
 pub mod report;
 

@@ -1,7 +1,6 @@
 //! `iamlog analyze`: the whole-organisation report.
 
 use super::{Format, UsageError};
-use crate::answer::Analysis;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,9 +32,9 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     };
     let world = super::load_world(&args.inputs)?;
     let now = lap("load", start);
-    let analysis = Analysis::new(world);
+    let analysis = super::analyse(world);
     let now = lap("compile and derive", now);
-    let report = analysis.report();
+    let report = super::progress::during("building the report", || analysis.report());
     lap("report", now);
     match args.format {
         Format::Json => println!(
