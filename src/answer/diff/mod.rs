@@ -5,7 +5,7 @@
 //! side and without them on the other counts as gained (conditions dropped) or lost
 //! (conditions added). The JSON shape is part of the contract: see README "iamlog diff".
 //!
-//! ```no_run
+//! ```
 //! use iamlog::answer::{diff::diff, Analysis};
 //! let before = Analysis::new(iamlog::model::load_paths(&["examples/diff/before".into()]).unwrap());
 //! let after = Analysis::new(iamlog::model::load_paths(&["examples/diff/after".into()]).unwrap());
