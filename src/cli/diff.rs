@@ -50,9 +50,10 @@ impl FailOn {
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let before = super::analyse(super::load_world(&args.before)?);
     let after = super::analyse(super::load_world(&args.after)?);
-    let bar = progress::items(0, "comparing permissions");
-    let diff = diff_with(&before, &after, &mut |done, total| {
+    let bar = progress::items(0, "");
+    let diff = diff_with(&before, &after, &mut |stage, done, total| {
         if let Some(bar) = &bar {
+            bar.set_message(stage.to_string());
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         }

@@ -181,7 +181,8 @@ pub struct Diff {
     pub public_access: Vec<OutsideChange>,
     /// Roles other accounts and identity providers can assume.
     pub external_access: Vec<OutsideChange>,
-    /// Principals each principal can act as.
+    /// Principals each principal can act as (of a principal that became or stopped being an
+    /// administrator, left to `admins`).
     pub reachable: Vec<ReachChange>,
     /// Effective permissions, per principal (administrators on either side are left to
     /// `admins`).
@@ -219,18 +220,23 @@ impl Diff {
 
 /// The difference from `before` to `after`.
 pub fn diff(before: &Analysis, after: &Analysis) -> Diff {
-    diff_with(before, after, &mut |_, _| {})
+    diff_with(before, after, &mut |_, _, _| {})
 }
 
-/// As [`diff`], calling `progress(done, total)` as it compares each principal's permissions
-/// (the slow part: every catalog action is decided).
+/// As [`diff`], calling `progress(stage, done, total)` as it goes through the principals:
+/// reading the answers of each snapshot, then comparing permissions (the slow part: every
+/// catalog action a principal's policies name is decided).
 pub fn diff_with(
     before: &Analysis,
     after: &Analysis,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(&str, usize, usize),
 ) -> Diff {
-    let old = Snapshot::of(before);
-    let new = Snapshot::of(after);
+    let old = Snapshot::of(before, &mut |done, total| {
+        progress("reading the before snapshot", done, total)
+    });
+    let new = Snapshot::of(after, &mut |done, total| {
+        progress("reading the after snapshot", done, total)
+    });
     let mut out = Diff {
         incomplete: Incomplete {
             before: before.compiled.incomplete.clone(),
@@ -261,6 +267,11 @@ pub fn diff_with(
         }
     }
     for ((principal, target), change, conditional) in compare(&old.reach, &new.reach) {
+        // An administrator's list holds only the roles it assumes (it can act as anyone): when
+        // a principal becomes one or stops being one, `admins` tells the change.
+        if old.admins.contains_key(&principal) != new.admins.contains_key(&principal) {
+            continue;
+        }
         out.reachable.push(ReachChange {
             change,
             cross_account: account_of(&principal) != account_of(&target),
@@ -269,7 +280,9 @@ pub fn diff_with(
             conditional,
         });
     }
-    out.permissions = permissions::compare(before, &old, after, &new, progress);
+    out.permissions = permissions::compare(before, &old, after, &new, &mut |done, total| {
+        progress("comparing permissions", done, total)
+    });
     for (principal, change) in compare_sets(&old.principals, &new.principals) {
         let kind = new
             .principals

@@ -20,27 +20,33 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Reads the answers of `analysis`.
-    pub fn of(analysis: &Analysis) -> Snapshot {
+    /// Reads the answers of `analysis`, calling `progress(done, total)` per principal.
+    pub fn of(analysis: &Analysis, progress: &mut dyn FnMut(usize, usize)) -> Snapshot {
         let mut principals = BTreeMap::new();
         let mut reach = BTreeMap::new();
-        for p in analysis.principals() {
+        let mut escalations = BTreeMap::new();
+        let all = analysis.principals();
+        for (done, &p) in all.iter().enumerate() {
+            progress(done, all.len());
             let arn = analysis.arn(p).to_string();
             let kind = match analysis.compiled.universe.node(p).kind {
                 NodeKind::User => "user",
                 _ => "role",
             };
+            if let Some(e) = analysis.escalation(p) {
+                escalations.insert(arn.clone(), e);
+            }
             for reached in analysis.reachable(p) {
                 reach.insert((arn.clone(), reached.arn), reached.conditional);
             }
             principals.insert(arn, (p, kind));
         }
+        progress(all.len(), all.len());
         let admins = analysis
             .admins()
             .into_iter()
             .map(|a| (a.arn, a.conditional))
             .collect();
-        let escalations = analysis.escalations().into_iter().collect();
         let mut outside: BTreeMap<_, _> = analysis
             .external_access()
             .into_iter()
