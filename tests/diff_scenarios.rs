@@ -90,7 +90,80 @@ account 111111111111 {
     let d = diff(&analysis(before), &analysis(after));
     assert_eq!(d.admins.len(), 1);
     assert_eq!(d.admins[0].change, Change::Gained);
-    // Its way to administrator is not reported lost, nor its permissions listed.
+    // Its way to administrator is not reported lost, nor its reach, nor its permissions.
     assert!(d.escalations.is_empty(), "{d:#?}");
+    assert!(d.reachable.is_empty(), "{d:#?}");
     assert!(d.permissions.is_empty(), "{d:#?}");
+}
+
+#[test]
+fn permissions_decided_for_changed_statements_only_agree_with_all_actions() {
+    // A boundary, an edited policy, a removed and an added statement, a NotAction: the diff
+    // decides only the actions the changed statements name; deciding every action of both
+    // sides must find the same changes.
+    let before = r#"
+account 111111111111 {
+  user ann {
+    boundary limit;
+    policy p {
+      allow s3:GetObject, s3:PutObject on arn:aws:s3:::a/*;
+      allow not iam:*, organizations:* on * when aws:MultiFactorAuthPresent == true;
+      allow sqs:SendMessage on *;
+    }
+  }
+  policy limit { allow s3:*, sqs:*, iam:GetUser on *; }
+}"#;
+    let after = r#"
+account 111111111111 {
+  user ann {
+    boundary limit;
+    policy p {
+      allow s3:GetObject on arn:aws:s3:::a/*, arn:aws:s3:::b/*;
+      allow not iam:*, organizations:* on *;
+      allow iam:GetUser on *;
+    }
+  }
+  policy limit { allow s3:*, sqs:*, iam:GetUser on *; }
+}"#;
+    let (b, a) = (analysis(before), analysis(after));
+    let d = diff(&b, &a);
+    let ann_b = b.resolve("user/ann", None).unwrap();
+    let ann_a = a.resolve("user/ann", None).unwrap();
+    let (gb, ga) = (b.grants(ann_b), a.grants(ann_a));
+    let mut expected: Vec<(String, String, Change)> = Vec::new();
+    for (g, c) in &gb {
+        match ga.get(g) {
+            None => expected.push((g.action.clone(), g.resource.clone(), Change::Lost)),
+            Some(&c2) if c2 != *c => expected.push((
+                g.action.clone(),
+                g.resource.clone(),
+                if c2 { Change::Lost } else { Change::Gained },
+            )),
+            _ => {}
+        }
+    }
+    for g in ga.keys().filter(|g| !gb.contains_key(g)) {
+        expected.push((g.action.clone(), g.resource.clone(), Change::Gained));
+    }
+    let catalog = iamlog::catalog::Catalog::bundled();
+    let mut found: Vec<(String, String, Change)> = Vec::new();
+    for p in &d.permissions {
+        let actions: Vec<String> = match p.actions.as_slice() {
+            [all] if all.ends_with(":*") => catalog
+                .service_range(&p.service)
+                .unwrap()
+                .map(|id| format!("{}:{}", p.service, catalog.action(id).name))
+                .collect(),
+            some => some.to_vec(),
+        };
+        for action in actions {
+            for r in &p.resources {
+                found.push((action.clone(), r.clone(), p.change));
+            }
+        }
+    }
+    expected.sort();
+    found.sort();
+    assert!(!expected.is_empty());
+    assert_eq!(found, expected);
 }

@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The permission changes of every principal but administrators (on either side), whose
 /// change is told by `admins`. A principal whose policies, boundary, SCPs and context are the
-/// same on both sides is not decided again.
+/// same on both sides is not decided again; when only some statements changed, only the
+/// actions they name are.
 pub fn compare(
     before: &Analysis,
     old: &Snapshot,
@@ -29,13 +30,29 @@ pub fn compare(
         }
         let b = old.principals.get(*arn).map(|&(id, _)| id);
         let a = new.principals.get(*arn).map(|&(id, _)| id);
-        if let (Some(b), Some(a)) = (b, a) {
-            if before.grant_inputs(b) == after.grant_inputs(a) {
-                continue;
-            }
+        let (inputs_before, inputs_after) = (
+            b.and_then(|id| before.grant_inputs(id)),
+            a.and_then(|id| after.grant_inputs(id)),
+        );
+        if inputs_before == inputs_after && b.is_some() && a.is_some() {
+            continue;
         }
-        let grants_before = b.map(|id| before.grants(id)).unwrap_or_default();
-        let grants_after = a.map(|id| after.grants(id)).unwrap_or_default();
+        // Only the actions that a changed statement names can be decided differently.
+        let changed = match (&inputs_before, &inputs_after) {
+            (Some(x), Some(y)) => x.changed_statements(y),
+            _ => None,
+        };
+        let only = |service: &str, name: &str| {
+            changed
+                .as_ref()
+                .is_none_or(|c| c.iter().any(|s| s.action_matches(service, name)))
+        };
+        let grants_before = b
+            .map(|id| before.grants_where(id, &only))
+            .unwrap_or_default();
+        let grants_after = a
+            .map(|id| after.grants_where(id, &only))
+            .unwrap_or_default();
         out.extend(group(arn, compare_maps(&grants_before, &grants_after)));
     }
     progress(arns.len(), arns.len());
