@@ -3,8 +3,8 @@
 //! The library behind the `iamlog` command. Data flows one way: files are loaded into a
 //! [`model::World`] (accounts, principals, policies, the organisation, resource policies),
 //! [`answer::Analysis`] compiles it to facts ([`compile`]) and derives who can do what with
-//! Datalog ([`derive`]), and its methods answer questions, each with the statements that
-//! decide it, located in the input.
+//! Datalog ([`derive`](mod@derive)), and its methods answer questions, each with the
+//! statements that decide it, located in the input.
 //!
 //! # A worked example
 //!
