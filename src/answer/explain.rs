@@ -36,19 +36,7 @@ pub fn decide_symbolic(
     stance: Stance,
 ) -> (Decision, PrincipalView) {
     let mut view = world.view(caller, action, resource, None);
-    let mut context = view.context.clone();
-    for (key, value) in caller.context_keys() {
-        context.insert_default(key, ContextValue::Single(value));
-    }
-    if resource == "*" {
-        if let Some(account) = caller.account() {
-            context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
-        }
-    }
-    if let Some(service) = check.and_then(|c| c.passed_to) {
-        context.insert("iam:PassedToService", ContextValue::Single(service.into()));
-    }
-    let context = context.symbolic(stance, world.organization.is_some());
+    let context = symbolic_context(world, caller, &view.context, resource, check, stance);
     let request = Request {
         caller: caller.clone(),
         action: action.to_string(),
@@ -60,6 +48,71 @@ pub fn decide_symbolic(
     let decision = crate::policy::decide(&request, &view.policies);
     view.context = context;
     (decision, view)
+}
+
+/// The context of a symbolic request: the view's keys, the caller's own, and in `stance` the
+/// keys a request would set.
+fn symbolic_context(
+    world: &World,
+    caller: &Caller,
+    view_context: &Context,
+    resource: &str,
+    check: Option<&Check>,
+    stance: Stance,
+) -> Context {
+    let mut context = view_context.clone();
+    for (key, value) in caller.context_keys() {
+        context.insert_default(key, ContextValue::Single(value));
+    }
+    if resource == "*" {
+        if let Some(account) = caller.account() {
+            context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
+        }
+    }
+    if let Some(service) = check.and_then(|c| c.passed_to) {
+        context.insert("iam:PassedToService", ContextValue::Single(service.into()));
+    }
+    context.symbolic(stance, world.organization.is_some())
+}
+
+/// One caller's requests on `"*"` (some resource), for deciding many actions: the view and
+/// the two symbolic contexts are built once. Each answer is what [`allowed`] gives.
+pub struct AnyResource {
+    caller: Caller,
+    policies: crate::policy::PolicySet,
+    may: Context,
+    must: Context,
+}
+
+impl AnyResource {
+    /// Collects what `caller`'s requests on `"*"` are decided by. (On `"*"` the view does not
+    /// depend on the action: no resource policy, trust policy or owner applies.)
+    pub fn new(world: &World, caller: &Caller) -> AnyResource {
+        let view = world.view(caller, "sts:GetCallerIdentity", "*", None);
+        let context = |stance| symbolic_context(world, caller, &view.context, "*", None, stance);
+        AnyResource {
+            caller: caller.clone(),
+            may: context(Stance::May),
+            must: context(Stance::Must),
+            policies: view.policies,
+        }
+    }
+
+    /// Is `action` allowed on some resource in some request (may) and in every one (must)?
+    pub fn allowed(&self, action: &str) -> (bool, bool) {
+        let decide = |context: &Context| {
+            let request = Request {
+                caller: self.caller.clone(),
+                action: action.to_string(),
+                resource: "*".to_string(),
+                resource_account: None,
+                context: context.clone(),
+                wildcard_only: false,
+            };
+            crate::policy::decide(&request, &self.policies).outcome == Outcome::Allow
+        };
+        (decide(&self.may), decide(&self.must))
+    }
 }
 
 /// Allowed in some request (may) and in every request (must).

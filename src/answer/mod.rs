@@ -14,8 +14,10 @@
 //! }
 //! ```
 
+pub mod diff;
 mod escalate;
 pub mod explain;
+pub mod grants;
 pub mod graph;
 pub mod render;
 pub mod report;

@@ -80,7 +80,9 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let world = super::load_world(&args.inputs)?;
     let now = lap("load", start);
     let mut now = now;
-    let analysis = Analysis::new_with(world, |stage| now = lap(stage, now));
+    let analysis = super::progress::during("compiling and deriving", || {
+        Analysis::new_with(world, |stage| now = lap(stage, now))
+    });
     if let Some(format) = graph_format {
         // Drawings need no report (and none of its reachable lists).
         let drawing = match args.only {
@@ -96,7 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         ReportFormat::Json => args.reachable,
         _ => ReachList::None,
     };
-    let report = analysis.report_with(reach);
+    let report = super::progress::during("building the report", || analysis.report_with(reach));
     let now = lap("report", now);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match args.format {

@@ -1,5 +1,6 @@
 //! `iamlog check`: decide one request against loose policy files.
 
+use super::colour::Stream;
 use super::{render, Format, UsageError};
 use crate::catalog::Catalog;
 use crate::diag::Severity;
@@ -118,7 +119,10 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
             .collect();
         if let Some(first) = errors.first() {
             for d in &errors {
-                eprint!("{}", render::text(&d.clone().locate(&file, &text), &text));
+                eprint!(
+                    "{}",
+                    render::text(&d.clone().locate(&file, &text), &text, Stream::Stderr)
+                );
             }
             let located = first.clone().locate(&file, &text);
             return Err(UsageError(format!(

@@ -13,6 +13,7 @@
 //! Diagnostics go to standard error. A syntax error stops the command; other errors are
 //! reported, the model is printed as far as it was read, and the exit code is 2.
 
+use super::colour::Stream;
 use super::render;
 use super::{Format, UsageError};
 use crate::diag::{Located, Severity};
@@ -185,7 +186,7 @@ fn report(world: &World, format: Format) {
 /// One diagnostic as a miette report over its file's text.
 pub fn rendered(world: &World, d: &Located) -> String {
     match world.sources.iter().find(|s| s.name == d.file) {
-        Some(source) => render::text(d, &source.text),
+        Some(source) => render::text(d, &source.text, Stream::Stderr),
         None => format!("{d}\n"),
     }
 }

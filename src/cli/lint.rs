@@ -1,5 +1,6 @@
 //! `iamlog lint PATH...`: validate policy documents (spec §1.4).
 
+use super::colour::Stream;
 use super::render;
 use super::{Format, UsageError};
 use crate::diag::{Diagnostic, Located, Severity};
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         }
         Format::Text => {
             for (d, source) in &all {
-                print!("{}", render::text(d, source));
+                print!("{}", render::text(d, source, Stream::Stdout));
             }
             eprintln!(
                 "{documents} documents in {} files: {errors} errors, {warnings} warnings",

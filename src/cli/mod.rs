@@ -4,10 +4,13 @@
 
 mod analyze;
 mod check;
+pub mod colour;
+mod diff;
 mod fmt;
 mod graph;
 mod lint;
 mod ls;
+mod progress;
 mod query;
 mod render;
 mod simulate;
@@ -50,6 +53,8 @@ enum Command {
     /// The whole-organisation report: administrators, escalation paths, external and
     /// cross-account access.
     Analyze(analyze::Args),
+    /// Access gained and lost between two snapshots; `--fail-on` for CI.
+    Diff(diff::Args),
 }
 
 /// A failure that ends the command with exit code 2.
@@ -78,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args),
         Command::Query(args) => query::run(args),
         Command::Analyze(args) => analyze::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,
@@ -91,7 +97,7 @@ pub fn main() -> ExitCode {
 /// Loads `--input` paths; errors in the input are printed to standard error and kept in the
 /// world (answers say they are incomplete), but a file that cannot be read at all ends the run.
 pub fn load_world(paths: &[std::path::PathBuf]) -> Result<crate::model::World, UsageError> {
-    let bar = progress_bar();
+    let bar = progress::bytes();
     let mut report = |p: &crate::model::Progress| {
         if let Some(bar) = &bar {
             bar.set_length(p.total);
@@ -112,20 +118,11 @@ pub fn load_world(paths: &[std::path::PathBuf]) -> Result<crate::model::World, U
     Ok(world)
 }
 
-/// A byte-counting progress bar on standard error, only when it is a terminal.
-fn progress_bar() -> Option<indicatif::ProgressBar> {
-    use std::io::IsTerminal;
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(0);
-    let style = indicatif::ProgressStyle::with_template(
-        "{spinner} {msg} {bytes}/{total_bytes} [{elapsed}]",
-    )
-    .expect("a valid template");
-    bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    Some(bar)
+/// Compiles and derives `world`, with a spinner on a terminal.
+pub fn analyse(world: crate::model::World) -> crate::answer::Analysis {
+    progress::during("compiling and deriving", || {
+        crate::answer::Analysis::new(world)
+    })
 }
 
 /// Reads a file, naming it in the error (refused over the input size limit, or if not UTF-8).

@@ -1,5 +1,6 @@
 //! Rendering located diagnostics: miette reports for people, JSON for programs.
 
+use super::colour::{self, Stream};
 use crate::diag::{Located, Severity};
 use miette::{LabeledSpan, NamedSource, SourceSpan};
 use serde::Serialize;
@@ -45,18 +46,31 @@ impl miette::Diagnostic for Report {
     }
 }
 
-/// Writes one diagnostic as a miette report with the source line underlined.
-pub fn text(located: &Located, source: &Arc<str>) -> String {
-    let report = miette::Report::new(Report {
+/// Writes one diagnostic as a miette report with the source line underlined, in colour when
+/// [`colour::enabled`] says so for the `stream` it will be written to.
+pub fn text(located: &Located, source: &Arc<str>, stream: Stream) -> String {
+    let report = Report {
         located: located.clone(),
         source: NamedSource::new(&located.file, source.clone()),
-    });
-    let mut out = format!("{report:?}");
+    };
+    let handler = miette::MietteHandlerOpts::new()
+        .color(colour::enabled(stream))
+        .build();
+    let mut out = Drawn(&handler, &report).to_string();
     out.push_str(&format!(
         "  at {}:{}:{}\n",
         located.file, located.line, located.column
     ));
     out
+}
+
+/// A report drawn by a chosen handler.
+struct Drawn<'a>(&'a miette::MietteHandler, &'a Report);
+
+impl fmt::Display for Drawn<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        miette::ReportHandler::debug(self.0, self.1, f)
+    }
 }
 
 /// Like [`text`], but drawn the same way wherever it runs (Unicode, no colour, 100 columns):

@@ -1,7 +1,7 @@
 //! The syntax tree of an `.iam` file, as the grammar (`grammar/model.lalrpop`) builds it.
 //!
-//! Every node keeps the byte range it was written at, so that [`super::desugar`] can point
-//! at it. The tree says what was written, not what it means: names are not resolved, account
+//! Every node keeps the byte range it was written at, so that the desugaring (the private
+//! `lang::desugar`) can point at it. The tree says what was written, not what it means: names are not resolved, account
 //! IDs and ARNs are not checked, and one construct may still need several checks to become an
 //! IAM JSON document.
 

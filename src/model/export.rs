@@ -454,8 +454,8 @@ const KEY_ORDER: &[&str] = &[
     "TargetId",
 ];
 
-/// A JSON value that serialises its objects' keys in [`KEY_ORDER`] (serde_json's maps are
-/// sorted alphabetically, which puts `Action` before `Effect`).
+/// A JSON value that serialises its objects' keys in the order AWS prints them (serde_json's
+/// maps are sorted alphabetically, which puts `Action` before `Effect`).
 pub struct AwsOrder<'a>(pub &'a Value);
 
 impl Serialize for AwsOrder<'_> {

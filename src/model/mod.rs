@@ -2,7 +2,7 @@
 //! resource policies (spec §7, §8, §9). It knows nothing of Datalog.
 //!
 //! Loaders in the submodules turn each kind of source into a [`World`], recording every problem
-//! as a located [`Diagnostic`](crate::diag::Diagnostic); [`World::merge`] combines them.
+//! as a located [`Diagnostic`]; [`World::merge`] combines them.
 
 pub mod authdetails;
 mod context;

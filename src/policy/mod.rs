@@ -1,7 +1,7 @@
 //! The policy core: documents, matching, conditions, and the decision for one request.
 //!
 //! Data flows one way: JSON text is read into a [`Policy`] (with located [`Diagnostic`]s),
-//! and [`decide`] evaluates a [`Request`] against a [`PolicySet`] exactly as spec §5 says.
+//! and [`decide()`] evaluates a [`Request`] against a [`PolicySet`] exactly as spec §5 says.
 //! [`Statement::applies`] is the single definition of what a statement means; everything
 //! else (the Datalog compiler included) goes through it or through its parts.
 //!
