@@ -12,6 +12,7 @@ pub mod derive;
 pub mod diag;
 pub mod json;
 pub mod lang;
+pub mod limits;
 pub mod lint;
 pub mod managed;
 pub mod model;

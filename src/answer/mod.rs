@@ -127,10 +127,47 @@ pub struct ServiceAccess {
 }
 
 impl Analysis {
-    /// Compiles and derives `world`.
+    /// Compiles and derives `world`, however large.
     pub fn new(world: World) -> Analysis {
         let compiled = compile(&world);
         let derived = derive(&compiled);
+        Analysis::from_parts(world, compiled, derived)
+    }
+
+    /// Compiles and derives `world` within [`crate::limits::FACTS`] (checked before the
+    /// derivation) and [`crate::limits::DERIVED`] (checked before any answer is built); the
+    /// error names the limit and how to raise it.
+    pub fn bounded(world: World) -> Result<Analysis, String> {
+        let compiled = compile(&world);
+        let facts = compiled.facts.count();
+        if facts as u64 > crate::limits::FACTS.get() {
+            return Err(
+                crate::limits::FACTS.exceeded(format!("the input compiles to {facts} facts"))
+            );
+        }
+        let derived = derive(&compiled);
+        let tuples = derived.count();
+        if tuples as u64 > crate::limits::DERIVED.get() {
+            return Err(
+                crate::limits::DERIVED.exceeded(format!("the analysis derives {tuples} facts"))
+            );
+        }
+        Ok(Analysis::from_parts(world, compiled, derived))
+    }
+
+    fn from_parts(world: World, mut compiled: Compiled, derived: Derived) -> Analysis {
+        // Parts of the input that could not be read are left out of the facts: say so, since
+        // a statement left out may be one that allows (spec "Sound").
+        let errors = world
+            .diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.severity == crate::diag::Severity::Error)
+            .count();
+        if errors > 0 {
+            compiled.incomplete.push(format!(
+                "the input has {errors} errors: what could not be read is left out of the answers"
+            ));
+        }
         let graph = Graph::build(&compiled, &derived);
         let mut full_admins = HashMap::new();
         for &(p, must) in &derived.full_admins {

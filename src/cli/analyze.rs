@@ -33,7 +33,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     };
     let world = super::load_world(&args.inputs)?;
     let now = lap("load", start);
-    let analysis = Analysis::new(world);
+    let analysis = Analysis::bounded(world).map_err(UsageError)?;
     let now = lap("compile and derive", now);
     let report = analysis.report();
     lap("report", now);

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         parsed.push((text, query));
     }
     let world = super::load_world(&args.inputs)?;
-    let analysis = Analysis::new(world);
+    let analysis = Analysis::bounded(world).map_err(UsageError)?;
     let mut answers = Vec::new();
     for (text, query) in parsed {
         let answer = answer(&analysis, &query, args.account.as_deref())
