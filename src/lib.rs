@@ -19,3 +19,4 @@ pub mod model;
 pub mod policy;
 pub mod query;
 pub mod simulate;
+pub mod undecided;
