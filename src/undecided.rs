@@ -64,9 +64,9 @@ pub fn reasons(request: &Request, policies: &PolicySet) -> Vec<String> {
     for_each_statement(policies, &mut visit);
     for (key, (written, effects)) in &absent {
         let which = match effects {
-            [true, true] => "Allow and Deny statements",
-            [false, true] => "a Deny statement",
-            _ => "an Allow statement",
+            [true, true] => "Allow and Deny statements that match the request",
+            [false, true] => "a Deny statement that matches the request",
+            _ => "an Allow statement that matches the request",
         };
         let unknown_note = if unknown.contains_key(key) {
             " (a key the catalog does not know)"
@@ -74,7 +74,7 @@ pub fn reasons(request: &Request, policies: &PolicySet) -> Vec<String> {
             ""
         };
         out.push(format!(
-            "{written}{unknown_note} is not in the request, and {which} that match the request test it: decided as absent (give it with --context or in the case's context)"
+            "{written}{unknown_note} is not in the request and is tested by {which}: decided as absent (give it with --context, or in the case's context)"
         ));
     }
     for (key, written) in &unknown {
@@ -154,10 +154,8 @@ mod tests {
         );
         let reasons = reasons(&request("s3:GetObject", Context::new()), &set);
         assert_eq!(reasons.len(), 2, "{reasons:#?}");
-        assert!(reasons[0].starts_with(
-            "aws:MultiFactorAuthPresent is not in the request, and an Allow statement"
-        ));
-        assert!(reasons[1].starts_with("x:Made-Up (a key the catalog does not know) is not in the request, and a Deny statement"));
+        assert_eq!(reasons[0], "aws:MultiFactorAuthPresent is not in the request and is tested by an Allow statement that matches the request: decided as absent (give it with --context, or in the case's context)");
+        assert!(reasons[1].starts_with("x:Made-Up (a key the catalog does not know) is not in the request and is tested by a Deny statement"));
         let mut given = Context::new();
         given.insert(
             "aws:MultiFactorAuthPresent",
