@@ -442,6 +442,7 @@ impl Family {
                 "arn:aws:s3:::bkt/*",
                 "arn:aws:x:*:111122223333:f/*",
                 "arn:aws:iam::111122223333:role/${aws:username}",
+                "${aws:username}",
                 "*",
             ],
         }
@@ -574,6 +575,15 @@ fn base_test(op: &str, request: &str, policy: &str, username: Option<&str>) -> O
             }
             if policy == "*" {
                 return Some(true);
+            }
+            // Variables are substituted first (spec §4); text that is then no ARN matches
+            // nothing (the usernames here hold no colon, so the fields stay where they are).
+            match substituted(policy, username) {
+                None => return Some(false),
+                Some(s) if !s.starts_with("arn:") || s.splitn(6, ':').count() < 6 => {
+                    return Some(false)
+                }
+                Some(_) => {}
             }
             let (ph, pt) = split_resource(policy);
             let (rh, rt) = split_resource(request);
