@@ -20,18 +20,21 @@ pub struct JsonError {
     pub column: usize,
 }
 
-/// How deep arrays and objects may nest: serde_json's recursion limit (it refuses the 128th
-/// level), which keeps parsing and every walk over the parsed value far from the end of the
-/// stack. IAM documents nest about 6 levels, authorization details about 12.
+/// The deepest arrays and objects may ever nest: serde_json's recursion limit (it refuses the
+/// 128th level). [`crate::limits::JSON_DEPTH`] sets the limit in force, at most this.
 pub const MAX_DEPTH: usize = 127;
 
-/// Parses JSON text, rejecting duplicate keys in any object (IAM rejects them too).
+/// Parses JSON text, rejecting duplicate keys in any object (IAM rejects them too) and
+/// nesting deeper than [`crate::limits::JSON_DEPTH`].
 pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
+    let limit = crate::limits::JSON_DEPTH.get() as usize;
     let mut de = serde_json::Deserializer::from_str(text);
-    let value = StrictValue.deserialize(&mut de).and_then(|v| {
-        de.end()?;
-        Ok(v)
-    });
+    let value = StrictValue { depth: 0, limit }
+        .deserialize(&mut de)
+        .and_then(|v| {
+            de.end()?;
+            Ok(v)
+        });
     value.map_err(|e| JsonError {
         message: error_message(&e),
         line: e.line(),
@@ -47,14 +50,34 @@ pub fn error_message(e: &serde_json::Error) -> String {
         None => full,
     };
     if message == "recursion limit exceeded" {
-        format!("arrays and objects nest more than {MAX_DEPTH} levels deep")
+        crate::limits::JSON_DEPTH.exceeded("arrays and objects nest too deep")
     } else {
         message
     }
 }
 
-/// A seed that builds a `Value` like serde_json does, but fails on a repeated object key.
-struct StrictValue;
+/// A seed that builds a `Value` like serde_json does, but fails on a repeated object key and
+/// on nesting deeper than `limit`.
+#[derive(Clone, Copy)]
+struct StrictValue {
+    depth: usize,
+    limit: usize,
+}
+
+impl StrictValue {
+    /// The seed for the values inside an array or object at this depth.
+    fn inner<E: de::Error>(self) -> Result<StrictValue, E> {
+        if self.depth >= self.limit {
+            return Err(E::custom(
+                crate::limits::JSON_DEPTH.exceeded("arrays and objects nest too deep"),
+            ));
+        }
+        Ok(StrictValue {
+            depth: self.depth + 1,
+            ..self
+        })
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for StrictValue {
     type Value = Value;
@@ -94,23 +117,133 @@ impl<'de> Visitor<'de> for StrictValue {
         Ok(Value::Null)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let inner = self.inner()?;
         let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(StrictValue)? {
+        while let Some(v) = seq.next_element_seed(inner)? {
             items.push(v);
         }
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let inner = self.inner()?;
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("duplicate key \"{key}\"")));
+            match out.entry(key) {
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(inner)?);
+                }
+                serde_json::map::Entry::Occupied(slot) => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate key \"{}\"",
+                        slot.key()
+                    )));
+                }
             }
-            let value = map.next_value_seed(StrictValue)?;
-            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }
+}
+
+/// The byte offset of a 1-based line and column (as serde_json reports them) in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column).min(text.len())
+}
+
+/// Keys under which input files hold policy documents.
+const DOCUMENT_KEYS: [&str; 5] = [
+    "PolicyDocument",
+    "AssumeRolePolicyDocument",
+    "Document",
+    "Policy",
+    "Content",
+];
+
+/// Where a duplicate key reported at byte `offset` of `text` is, in words: the JSON pointer of
+/// the key, and of the policy document that holds it if there is one.
+pub fn duplicate_place(text: &str, offset: usize) -> String {
+    let pointer = pointer_at(text, offset);
+    let tokens = pointer_tokens(&pointer);
+    let document = tokens
+        .iter()
+        .rposition(|t| DOCUMENT_KEYS.contains(&t.as_str()))
+        .filter(|&i| i + 1 < tokens.len());
+    match document {
+        Some(i) => {
+            let prefix: Vec<String> = tokens[..=i].iter().map(|t| pointer_token(t)).collect();
+            format!(
+                "at {pointer}, in the policy document at /{}",
+                prefix.join("/")
+            )
+        }
+        None => format!("at {pointer}"),
+    }
+}
+
+/// The JSON pointer of the innermost member or element that byte `offset` of `text` falls in
+/// (for an object, the last key read before `offset`). Walks the text without recursion.
+pub fn pointer_at(text: &str, offset: usize) -> String {
+    enum Frame {
+        Object(Option<String>),
+        Array(usize),
+    }
+    let bytes = text.as_bytes();
+    let end = offset.min(bytes.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut expect_key = false;
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if expect_key {
+                    if let Some(Frame::Object(key)) = stack.last_mut() {
+                        let raw = text.get(start..=i.min(bytes.len() - 1)).unwrap_or("");
+                        *key = serde_json::from_str(raw).ok();
+                    }
+                    expect_key = false;
+                }
+            }
+            b'{' => {
+                stack.push(Frame::Object(None));
+                expect_key = true;
+            }
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Array(n)) => *n += 1,
+                Some(Frame::Object(_)) => expect_key = true,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
+                out.push('/');
+                out.push_str(&pointer_token(key));
+            }
+            Frame::Object(None) => {}
+            Frame::Array(n) => {
+                out.push('/');
+                out.push_str(&n.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
@@ -452,6 +585,24 @@ mod tests {
     }
 
     #[test]
+    fn a_duplicate_is_placed_in_its_document() {
+        let text = r#"{"UserDetailList": [{"UserName": "u", "UserPolicyList": [{"PolicyName": "p",
+            "PolicyDocument": {"Statement": [{"Effect": "Deny", "Effect": "Allow"}]}}]}]}"#;
+        let err = parse_strict(text).unwrap_err();
+        assert_eq!(err.message, "duplicate key \"Effect\"");
+        let offset = text.find(r#""Effect": "Allow""#).unwrap() + 8;
+        assert_eq!(
+            duplicate_place(text, offset),
+            "at /UserDetailList/0/UserPolicyList/0/PolicyDocument/Statement/0/Effect, \
+             in the policy document at /UserDetailList/0/UserPolicyList/0/PolicyDocument"
+        );
+        assert_eq!(
+            pointer_at(r#"{"a~/b": [1, {"c": "x,y"}]}"#, 22),
+            "/a~0~1b/1/c"
+        );
+    }
+
+    #[test]
     fn nested_duplicates_are_rejected() {
         assert!(parse_strict(r#"{"S": [{"x": 1, "x": 1}]}"#).is_err());
         assert!(parse_strict(r#"{"S": [{"x": 1, "y": 1}]}"#).is_ok());
@@ -461,13 +612,20 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let err = parse_strict(&deep).unwrap_err();
-        assert_eq!(
-            err.message,
-            "arrays and objects nest more than 127 levels deep"
+        let limit = crate::limits::JSON_DEPTH.get() as usize;
+        assert!(
+            err.message
+                .contains("more than the limit of 64 levels of nested JSON arrays and objects"),
+            "{}",
+            err.message
         );
-        assert_eq!((err.line, err.column), (1, MAX_DEPTH + 1));
-        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(err.message.contains("IAMLOG_MAX_JSON_DEPTH"));
+        assert_eq!((err.line, err.column), (1, limit + 1));
+        let ok = format!("{}{}", "[".repeat(limit), "]".repeat(limit));
         assert!(parse_strict(&ok).is_ok());
+        let over = format!("[{ok}]");
+        assert!(parse_strict(&over).is_err());
+        assert!(MAX_DEPTH >= limit);
         // The locator walks the text without recursion.
         assert_eq!(locate(&deep, "/0/0/0").map(|l| l.offset), Some(3));
     }

@@ -82,7 +82,10 @@ pub struct QueryError {
 /// Parses one query.
 pub fn parse(text: &str) -> Result<Query, QueryError> {
     use lalrpop_util::ParseError;
-    grammar::QueryParser::new()
+    // Building the parser compiles its lexer's regular expressions: once per process.
+    static PARSER: std::sync::OnceLock<grammar::QueryParser> = std::sync::OnceLock::new();
+    PARSER
+        .get_or_init(grammar::QueryParser::new)
         .parse(text)
         .map_err(|e| match e {
             ParseError::InvalidToken { location } => QueryError {

@@ -20,6 +20,9 @@ pub struct CaseResult {
     pub decision: Option<&'static str>,
     /// Why the case was rejected.
     pub error: Option<String>,
+    /// What the decision could not see (see [`crate::undecided`]); omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub undecided: Vec<String>,
     /// The full decision, with `--explain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Decision>,
@@ -48,6 +51,7 @@ pub fn run(case: &Value, index: usize, explain: bool) -> CaseResult {
                 id,
                 decision: Some(decision.outcome.oracle_name()),
                 error: None,
+                undecided: crate::undecided::reasons(&request, &policies),
                 explain: explain.then_some(decision),
             }
         }
@@ -55,6 +59,7 @@ pub fn run(case: &Value, index: usize, explain: bool) -> CaseResult {
             id,
             decision: None,
             error: Some(error),
+            undecided: Vec::new(),
             explain: None,
         },
     }

@@ -266,3 +266,75 @@ fn service_linked_role_sessions_are_exempt_from_scps() {
     assert_eq!(decision(&a), "ExplicitDeny");
     assert_eq!(sids(&a), ["DenyOutsideEu"]);
 }
+
+/// What the decision could not see is marked (#7): carol's request without MFA is denied, and
+/// the answer says that the key the trust tests was absent; with the key given, it is decided
+/// and nothing is left open.
+#[test]
+fn keys_the_request_does_not_set_are_marked_undecided() {
+    let role = format!("arn:aws:iam::{PROD}:role/analytics-reader");
+    let carol = format!("arn:aws:iam::{DEV}:user/carol");
+    let a = check(&carol, "sts:AssumeRole", &role, &[]);
+    assert_eq!(decision(&a), "ImplicitDeny");
+    let undecided: Vec<&str> = a["undecided"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert_eq!(undecided.len(), 1, "{undecided:?}");
+    assert!(undecided[0].starts_with("aws:MultiFactorAuthPresent is not in the request"));
+    let a = check(
+        &carol,
+        "sts:AssumeRole",
+        &role,
+        &["--context", "aws:MultiFactorAuthPresent=true"],
+    );
+    assert_eq!(decision(&a), "Allow");
+    assert_eq!(a["undecided"], serde_json::json!([]));
+    assert_eq!(a["incomplete"], serde_json::json!([]));
+    // An action the catalog does not know.
+    let a = check(
+        &carol,
+        "s3:MadeUpAction",
+        "arn:aws:s3:::prod-assets/x",
+        &["--resource-account", PROD],
+    );
+    assert!(a["undecided"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("s3:MadeUpAction is not in the bundled action catalog"));
+}
+
+/// `analyze --format json` says when parts of the input could not be read (#7).
+#[test]
+fn analyze_marks_input_errors_as_incomplete() {
+    let dir = std::env::temp_dir().join(format!("iamlog-incomplete-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("a.json");
+    std::fs::write(
+        &file,
+        r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111111111111:user/u",
+            "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": [{"Action": "*", "Resource": "*"}]}}]}]}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_iamlog"))
+        .args(["analyze", "--format", "json", "--input"])
+        .arg(&file)
+        .output()
+        .expect("iamlog runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let incomplete = report["incomplete"].as_array().unwrap();
+    assert!(
+        incomplete
+            .iter()
+            .any(|i| i.as_str().unwrap().starts_with("the input has 2 errors")),
+        "{incomplete:?}"
+    );
+}

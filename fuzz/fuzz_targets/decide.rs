@@ -317,6 +317,11 @@ fn policies(ps: &[FuzzPolicy], kind: PolicyKind) -> Vec<Policy> {
     ps.iter().filter_map(|p| policy(p, kind)).collect()
 }
 
+/// The policy set holds documents behind `Arc`s (shared between principals).
+fn shared(ps: Vec<Policy>) -> Vec<std::sync::Arc<Policy>> {
+    ps.into_iter().map(std::sync::Arc::new).collect()
+}
+
 fn request(r: &FuzzRequest) -> Request {
     let caller = match &r.caller {
         FuzzCaller::Anonymous => Caller::Anonymous,
@@ -352,8 +357,8 @@ fuzz_target!(|input: Input| {
         .to_ascii_lowercase()
         .starts_with("sts:assumerole");
     let set = PolicySet {
-        identity: policies(&input.identity, PolicyKind::Identity),
-        boundaries: policies(&input.boundaries, PolicyKind::Boundary),
+        identity: shared(policies(&input.identity, PolicyKind::Identity)),
+        boundaries: shared(policies(&input.boundaries, PolicyKind::Boundary)),
         session: input
             .session
             .as_ref()
@@ -367,16 +372,17 @@ fuzz_target!(|input: Input| {
                     PolicyKind::Resource
                 },
             )
+            .map(std::sync::Arc::new)
         }),
         scps: input
             .scps
             .iter()
-            .map(|level| policies(level, PolicyKind::Scp))
+            .map(|level| shared(policies(level, PolicyKind::Scp)))
             .collect(),
         rcps: input
             .rcps
             .iter()
-            .map(|level| policies(level, PolicyKind::Rcp))
+            .map(|level| shared(policies(level, PolicyKind::Rcp)))
             .collect(),
         endpoints: input
             .endpoints

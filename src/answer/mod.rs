@@ -158,18 +158,68 @@ pub struct ServiceAccess {
 }
 
 impl Analysis {
-    /// Compiles and derives `world`.
+    /// Compiles and derives `world`, however large.
     pub fn new(world: World) -> Analysis {
         Analysis::new_with(world, |_| {})
     }
 
     /// As [`Analysis::new`], calling `done` with the name of each stage as it ends
     /// (`compile`, `derive`, `graph`): for timings and progress.
-    pub fn new_with(world: World, mut done: impl FnMut(&'static str)) -> Analysis {
+    pub fn new_with(world: World, done: impl FnMut(&'static str)) -> Analysis {
+        Analysis::build(world, done, false).expect("no limit to exceed")
+    }
+
+    /// Compiles and derives `world` within [`crate::limits::FACTS`] (checked before the
+    /// derivation) and [`crate::limits::DERIVED`] (checked before any answer is built); the
+    /// error names the limit and how to raise it.
+    pub fn bounded(world: World) -> Result<Analysis, String> {
+        Analysis::bounded_with(world, |_| {})
+    }
+
+    /// As [`Analysis::bounded`], calling `done` as [`Analysis::new_with`] does.
+    pub fn bounded_with(world: World, done: impl FnMut(&'static str)) -> Result<Analysis, String> {
+        Analysis::build(world, done, true)
+    }
+
+    fn build(
+        world: World,
+        mut done: impl FnMut(&'static str),
+        limited: bool,
+    ) -> Result<Analysis, String> {
         let compiled = compile(&world);
         done("compile");
+        let facts = compiled.facts.count();
+        if limited && facts as u64 > crate::limits::FACTS.get() {
+            return Err(
+                crate::limits::FACTS.exceeded(format!("the input compiles to {facts} facts"))
+            );
+        }
         let derived = derive(&compiled);
         done("derive");
+        let tuples = derived.count();
+        if limited && tuples as u64 > crate::limits::DERIVED.get() {
+            return Err(
+                crate::limits::DERIVED.exceeded(format!("the analysis derives {tuples} facts"))
+            );
+        }
+        let analysis = Analysis::from_parts(world, compiled, derived);
+        done("graph");
+        Ok(analysis)
+    }
+
+    fn from_parts(world: World, mut compiled: Compiled, derived: Derived) -> Analysis {
+        // Parts of the input that could not be read are left out of the facts: say so, since
+        // a statement left out may be one that allows (spec "Sound").
+        let errors = world
+            .diagnostics
+            .iter()
+            .filter(|d| d.diagnostic.severity == crate::diag::Severity::Error)
+            .count();
+        if errors > 0 {
+            compiled.incomplete.push(format!(
+                "the input has {errors} errors: what could not be read is left out of the answers"
+            ));
+        }
         let graph = Graph::build(&compiled, &derived);
         let mut full_admins = HashMap::default();
         for &(p, must) in &derived.full_admins {
@@ -191,7 +241,6 @@ impl Analysis {
                 empowered_by.entry(t).or_default().push((p, v, must));
             }
         }
-        done("graph");
         Analysis {
             world,
             compiled,

@@ -81,8 +81,9 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
     let now = lap("load", start);
     let mut now = now;
     let analysis = super::progress::during("compiling and deriving", || {
-        Analysis::new_with(world, |stage| now = lap(stage, now))
-    });
+        Analysis::bounded_with(world, |stage| now = lap(stage, now))
+    })
+    .map_err(UsageError)?;
     if let Some(format) = graph_format {
         // Drawings need no report (and none of its reachable lists).
         let drawing = match args.only {

@@ -88,6 +88,9 @@ struct Answer {
     context: std::collections::BTreeMap<String, serde_json::Value>,
     /// Why the answer may be incomplete (input the model lacks); empty if it is complete.
     incomplete: Vec<String>,
+    /// What the decision could not see (condition keys the request does not set, keys and
+    /// actions the catalog does not know); empty if nothing was left open.
+    undecided: Vec<String>,
 }
 
 /// Decides the request and prints the decision with its deciding statements.
@@ -225,7 +228,8 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
             loc.map_or(1, |l| l.column),
         ))
     };
-    let answer = answer(&decision, &request.context, &locate, Vec::new());
+    let mut answer = answer(&decision, &request.context, &locate, Vec::new());
+    answer.undecided = crate::undecided::reasons(&request, &set);
     print_answer(&answer, args.format);
     Ok(ExitCode::SUCCESS)
 }
@@ -316,6 +320,7 @@ fn answer(
         blocked_by: decision.blocked_by,
         context,
         incomplete,
+        undecided: Vec::new(),
     }
 }
 
@@ -407,7 +412,8 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
             None => None,
         }
     };
-    let answer = answer(&decision, &request.context, &locate, incomplete);
+    let mut answer = answer(&decision, &request.context, &locate, incomplete);
+    answer.undecided = crate::undecided::reasons(&request, &view.policies);
     print_answer(&answer, args.format);
     Ok(ExitCode::SUCCESS)
 }
@@ -448,5 +454,8 @@ fn print_text(answer: &Answer) {
     }
     for reason in &answer.incomplete {
         println!("  incomplete: {reason}");
+    }
+    for reason in &answer.undecided {
+        println!("  undecided: {reason}");
     }
 }

@@ -48,8 +48,8 @@ impl FailOn {
 
 /// Runs `diff`.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
-    let before = super::analyse(super::load_world(&args.before)?);
-    let after = super::analyse(super::load_world(&args.after)?);
+    let before = super::analyse(super::load_world(&args.before)?)?;
+    let after = super::analyse(super::load_world(&args.after)?)?;
     let bar = progress::items(0, "");
     let diff = diff_with(&before, &after, &mut |stage, done, total| {
         if let Some(bar) = &bar {

@@ -118,11 +118,12 @@ pub fn load_world(paths: &[std::path::PathBuf]) -> Result<crate::model::World, U
     Ok(world)
 }
 
-/// Compiles and derives `world`, with a spinner on a terminal.
-pub fn analyse(world: crate::model::World) -> crate::answer::Analysis {
+/// Compiles and derives `world` within the fact limits, with a spinner on a terminal.
+pub fn analyse(world: crate::model::World) -> Result<crate::answer::Analysis, UsageError> {
     progress::during("compiling and deriving", || {
-        crate::answer::Analysis::new(world)
+        crate::answer::Analysis::bounded(world)
     })
+    .map_err(UsageError)
 }
 
 /// Reads a file, naming it in the error (refused over the input size limit, or if not UTF-8).

@@ -94,7 +94,7 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         }
     }
     let world = super::load_world(&args.inputs)?;
-    let analysis = super::analyse(world);
+    let analysis = super::analyse(world)?;
     if let Some(format) = graph_format {
         print!(
             "{}",

@@ -18,14 +18,14 @@ pub struct Args {
 
 /// Prints one JSON result per case, in order.
 pub fn run(args: Args) -> Result<ExitCode, UsageError> {
+    // Standard input is read within the input size limit, as a file is.
     let text = if args.cases.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| UsageError(format!("standard input: {e}")))?
+        crate::model::read_stdin().map_err(|e| UsageError(e.0))?
     } else {
         read_file(&args.cases)?
     };
     let name = args.cases.display();
-    let value: serde_json::Value = serde_json::from_str(&text)
+    let value = crate::json::parse_strict(&text)
         .map_err(|e| UsageError(format!("{name}: invalid JSON: {e}")))?;
     let cases = simulate::cases(&value).map_err(|e| UsageError(format!("{name}: {e}")))?;
     let results: Vec<_> = cases
@@ -33,6 +33,14 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         .enumerate()
         .map(|(i, c)| simulate::run(c, i, args.explain))
         .collect();
+    // A case over a limit was not read: the run is refused, not answered in part.
+    if let Some(e) = results
+        .iter()
+        .filter_map(|r| r.error.as_deref())
+        .find(|e| e.contains("more than the limit of"))
+    {
+        return Err(UsageError(format!("{name}: {e}")));
+    }
     let out = serde_json::to_string_pretty(&results).expect("results serialize");
     println!("{out}");
     Ok(ExitCode::SUCCESS)

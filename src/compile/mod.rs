@@ -117,6 +117,86 @@ pub struct Facts {
     pub account: Vec<Acct>,
 }
 
+impl Facts {
+    /// The number of facts in every relation (for [`crate::limits::FACTS`]).
+    pub fn count(&self) -> usize {
+        let Facts {
+            principal,
+            user,
+            member,
+            attached,
+            boundary,
+            statement,
+            allows,
+            applies,
+            on,
+            within,
+            contains,
+            in_class,
+            excluded,
+            check_class,
+            cross_account,
+            scp_level,
+            level_policy,
+            scp_exempt,
+            role,
+            trust_named,
+            trust_via_account,
+            trust_account,
+            trust_public,
+            trust_denied,
+            outside,
+            rcp_blocked,
+            tech_check,
+            tech_aux,
+            tech_on_aux,
+            target_ok,
+            tech_gain,
+            group_policy,
+            policy_document,
+            account,
+        } = self;
+        [
+            principal.len(),
+            user.len(),
+            member.len(),
+            attached.len(),
+            boundary.len(),
+            statement.len(),
+            allows.len(),
+            applies.len(),
+            on.len(),
+            within.len(),
+            contains.len(),
+            in_class.len(),
+            excluded.len(),
+            check_class.len(),
+            cross_account.len(),
+            scp_level.len(),
+            level_policy.len(),
+            scp_exempt.len(),
+            role.len(),
+            trust_named.len(),
+            trust_via_account.len(),
+            trust_account.len(),
+            trust_public.len(),
+            trust_denied.len(),
+            outside.len(),
+            rcp_blocked.len(),
+            tech_check.len(),
+            tech_aux.len(),
+            tech_on_aux.len(),
+            target_ok.len(),
+            tech_gain.len(),
+            group_policy.len(),
+            policy_document.len(),
+            account.len(),
+        ]
+        .iter()
+        .sum()
+    }
+}
+
 /// Gain codes in [`Facts::tech_gain`].
 pub mod gain {
     /// [`super::Gain::Act`].

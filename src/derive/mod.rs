@@ -375,6 +375,44 @@ pub struct Derived {
     pub escalates: Vec<(Id, bool)>,
 }
 
+impl Derived {
+    /// The number of derived tuples in every relation (for [`crate::limits::DERIVED`]).
+    pub fn count(&self) -> usize {
+        let Derived {
+            needs_aux,
+            guarded,
+            allowed,
+            class_allowed,
+            edges,
+            hub_edges,
+            hub_targets,
+            assumes,
+            assume_hubs,
+            assume_hub_targets,
+            excepts,
+            full_admins,
+            unbounded,
+            self_admins,
+            escalates,
+        } = self;
+        needs_aux.len()
+            + guarded.len()
+            + allowed.len()
+            + class_allowed.len()
+            + edges.len()
+            + hub_edges.len()
+            + hub_targets.len()
+            + assumes.len()
+            + assume_hubs.len()
+            + assume_hub_targets.len()
+            + excepts.len()
+            + full_admins.len()
+            + unbounded.len()
+            + self_admins.len()
+            + escalates.len()
+    }
+}
+
 /// Runs the program over the compiled facts.
 pub fn derive(compiled: &Compiled) -> Derived {
     let f = &compiled.facts;

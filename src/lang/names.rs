@@ -176,10 +176,15 @@ pub fn header_path(header: &[ast::Header]) -> Option<&Word> {
 /// edits away), else "".
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let lower = name.to_ascii_lowercase();
+    let length = name.chars().count();
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         let distance = if c.eq_ignore_ascii_case(name) {
             0
+        } else if c.chars().count().abs_diff(length) > 2 {
+            // Names whose lengths differ by more than two are more than two edits apart (the
+            // bundled policy names alone are 1,645 candidates).
+            continue;
         } else {
             edit_distance(&lower, &c.to_ascii_lowercase())
         };

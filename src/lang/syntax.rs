@@ -48,7 +48,10 @@ pub fn string_literal(token: &str) -> Option<String> {
 /// Parses a whole `.iam` file.
 pub fn parse(text: &str) -> Result<File, SyntaxError> {
     check_nesting(text)?;
-    grammar::FileParser::new()
+    // Building the parser compiles its lexer's regular expressions: once per process.
+    static PARSER: std::sync::OnceLock<grammar::FileParser> = std::sync::OnceLock::new();
+    PARSER
+        .get_or_init(grammar::FileParser::new)
         .parse(text)
         .map_err(|e| in_words(text, e))
 }

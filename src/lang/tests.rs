@@ -1218,3 +1218,175 @@ fn organization_ids_may_be_given() {
     let (e, _, _) = one_error("organization management 111111111111 { ou a b { } }");
     assert_eq!(e, "bad-id: `b` is not an OU ID (`ou-...`)");
 }
+
+// ---- round trips of generated files (proptest) ----------------------------------------------
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::{select, subsequence};
+
+    const ACTIONS: &[&str] = &[
+        "s3:GetObject",
+        "s3:Get*",
+        "iam:*",
+        "*",
+        "ec2:Run?nstances",
+        "sts:AssumeRole",
+        "iam:PassRole",
+    ];
+    const RESOURCES: &[&str] = &[
+        "*",
+        "arn:aws:s3:::b/*",
+        "arn:aws:s3:::b",
+        "role/app-*",
+        "\"arn:aws:iam::111111111111:user/${aws:username}\"",
+    ];
+    /// Conditions, one per key (a key tested twice by one operator is an error).
+    const CONDITIONS: &[&str] = &[
+        "aws:MultiFactorAuthPresent == true",
+        "IpAddress aws:SourceIp \"10.0.0.0/8\"",
+        "aws:PrincipalTag/team == \"blue\"",
+        "aws:username like \"a*\"",
+        "s3:max-keys < 10",
+        "aws:RequestedRegion not in [\"eu-west-1\", \"eu-central-1\"]",
+        "any aws:TagKeys like [\"a*\", \"b*\"]",
+        "aws:TokenIssueTime exists",
+        "e:f not exists",
+        "StringEqualsIgnoreCaseIfExists aws:userid \"Bob\"",
+        "DateGreaterThan aws:CurrentTime \"2024-01-01T00:00:00Z\"",
+        "ArnLike aws:SourceArn \"arn:aws:s3:::*\"",
+        "NumericLessThanEquals aws:MultiFactorAuthAge 3600",
+    ];
+
+    /// One statement in the text form.
+    fn statement() -> impl Strategy<Value = String> {
+        (
+            proptest::option::of(0u8..10),
+            any::<bool>(),
+            any::<bool>(),
+            subsequence(ACTIONS, 1..3),
+            any::<bool>(),
+            subsequence(RESOURCES, 1..3),
+            subsequence(CONDITIONS, 0..3),
+        )
+            .prop_map(
+                |(sid, allow, not_action, actions, not_resource, resources, conditions)| {
+                    let sid = sid.map(|n| format!("sid S{n} ")).unwrap_or_default();
+                    let effect = if allow { "allow" } else { "deny" };
+                    let not = |b: bool| if b { "not " } else { "" };
+                    let when = if conditions.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" when {}", conditions.join(" and "))
+                    };
+                    format!(
+                        "{sid}{effect} {}{} on {}{}{when};",
+                        not(not_action),
+                        actions.join(", "),
+                        not(not_resource),
+                        resources.join(", ")
+                    )
+                },
+            )
+    }
+
+    /// A policy body: statements with distinct Sids (IAM requires unique Sids).
+    fn body() -> impl Strategy<Value = String> {
+        proptest::collection::vec(statement(), 1..3).prop_map(|statements| {
+            let mut seen = Vec::new();
+            statements
+                .into_iter()
+                .map(|s| match s.strip_prefix("sid ") {
+                    Some(rest) => {
+                        let sid = rest.split(' ').next().unwrap_or("").to_string();
+                        if seen.contains(&sid) {
+                            rest[sid.len() + 1..].to_string()
+                        } else {
+                            seen.push(sid);
+                            s
+                        }
+                    }
+                    None => s,
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+    }
+
+    const TRUSTS: &[&str] = &[
+        "trust user u0;",
+        "trust service ec2.amazonaws.com;",
+        "trust account 222222222222 when aws:MultiFactorAuthPresent == true;",
+        "trust role r1;",
+        "trust federated oidc-provider/token.actions.githubusercontent.com when token.actions.githubusercontent.com:sub like \"repo:org/*\";",
+    ];
+
+    /// An account of two users, a group, two roles and two managed policies, each piece
+    /// optional or varied.
+    fn account() -> impl Strategy<Value = String> {
+        (
+            (any::<bool>(), proptest::option::of(select(&["blue", "red"][..])), any::<bool>()),
+            (proptest::option::of(body()), subsequence(&["p0", "p1", "aws:ReadOnlyAccess"][..], 0..3)),
+            (subsequence(TRUSTS, 1..3), subsequence(&["p0", "p1"][..], 0..2), any::<bool>(), any::<bool>()),
+            (body(), body(), proptest::option::of(body())),
+        )
+            .prop_map(|((in_group, tag, path), (group_inline, group_attach), (trusts, role_attach, boundary, profile), (p0, p1, user_inline))| {
+                let mut user = format!("user u0{}{}", if in_group { " in g0" } else { "" }, if path { " path \"/eng/\"" } else { "" });
+                let mut inner = String::new();
+                if let Some(t) = tag {
+                    inner.push_str(&format!(" tag team = \"{t}\";"));
+                }
+                if let Some(b) = user_inline {
+                    inner.push_str(&format!(" policy own {{ {b} }}"));
+                }
+                if inner.is_empty() {
+                    user.push(';');
+                } else {
+                    user.push_str(&format!(" {{{inner} }}"));
+                }
+                let mut group = String::from("group g0 {");
+                if let Some(b) = group_inline {
+                    group.push_str(&format!(" policy gi {{ {b} }}"));
+                }
+                if !group_attach.is_empty() {
+                    group.push_str(&format!(" attach {};", group_attach.join(", ")));
+                }
+                group.push_str(" }");
+                let mut role = format!("role r0 {{ {}", trusts.join(" "));
+                if !role_attach.is_empty() {
+                    role.push_str(&format!(" attach {};", role_attach.join(", ")));
+                }
+                if boundary {
+                    role.push_str(" boundary p1;");
+                }
+                if profile {
+                    role.push_str(" instance-profile r0;");
+                }
+                role.push_str(" }");
+                format!(
+                    "account {A} \"a\" {{\n  {user}\n  user u1;\n  {group}\n  {role}\n  role r1 {{ trust service lambda.amazonaws.com; }}\n  policy p0 {{ {p0} }}\n  policy p1 {{ {p1} }}\n}}\n"
+                )
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// text -> model -> JSON -> model gives the same model, and so does
+        /// model -> text -> model (issue #7).
+        #[test]
+        fn generated_files_survive_json_and_text(text in account()) {
+            let world = load(&text);
+            prop_assert_eq!(errors(&world), Vec::<String>::new(), "{}", text);
+            let json = to_json_files(&world);
+            let again = load_json(&json);
+            prop_assert_eq!(errors(&again), Vec::<String>::new(), "{}", json.join("\n"));
+            assert_same(&essence(&again), &essence(&world), &text);
+            let printed = super::super::to_text(&world);
+            let back = load(&printed);
+            prop_assert_eq!(errors(&back), Vec::<String>::new(), "{}", printed);
+            assert_same(&essence(&back), &essence(&world), &printed);
+        }
+    }
+}

@@ -863,11 +863,29 @@ fn checked_by_text(origin: &Origin, arn: &str, account: &str) -> bool {
         && Arn::parse(arn).is_some_and(|a| a.account == "aws" || a.account == account)
 }
 
-/// A bundled AWS managed policy as a model policy.
+/// A bundled AWS managed policy as a model policy. Each is parsed once per process and
+/// shared (`ReadOnlyAccess` alone takes milliseconds to read).
 fn bundled_policy(arn: &str, p: &crate::managed::AwsManagedPolicy) -> ManagedPolicy {
-    let policy = Policy::from_json(&p.document(), PolicyKind::Identity)
-        .policy
-        .expect("bundled AWS managed policies are valid");
+    type Parsed = std::collections::HashMap<&'static str, Arc<Policy>>;
+    static PARSED: std::sync::OnceLock<std::sync::Mutex<Parsed>> = std::sync::OnceLock::new();
+    let parsed = PARSED.get_or_init(Default::default);
+    let cached = parsed
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(p.name)
+        .cloned();
+    let policy = cached.unwrap_or_else(|| {
+        let policy = Arc::new(
+            Policy::from_json(&p.document(), PolicyKind::Identity)
+                .policy
+                .expect("bundled AWS managed policies are valid"),
+        );
+        parsed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(p.name, policy.clone());
+        policy
+    });
     // Built-in documents are named by their ARN where a file name would be.
     let builtin = Origin::builtin(arn);
     ManagedPolicy {
@@ -878,7 +896,7 @@ fn bundled_policy(arn: &str, p: &crate::managed::AwsManagedPolicy) -> ManagedPol
             id: p.default_version.to_string(),
             is_default: true,
             document: Document {
-                policy: Arc::new(policy),
+                policy,
                 origin: builtin.clone(),
             },
         }],

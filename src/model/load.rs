@@ -14,39 +14,49 @@ pub struct LoadError(pub String);
 /// twice the largest account export measured (96.7 MiB for 57,000 users).
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 256 << 20;
 
-/// The largest input file read, in bytes: `IAMLOG_MAX_INPUT_BYTES` if set to a number, else
-/// [`DEFAULT_MAX_INPUT_BYTES`].
+/// The largest input file read, in bytes: [`crate::limits::INPUT_BYTES`].
 pub fn max_input_bytes() -> u64 {
-    std::env::var("IAMLOG_MAX_INPUT_BYTES")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_MAX_INPUT_BYTES)
+    crate::limits::INPUT_BYTES.get()
 }
 
 /// Reads a whole input file as text. A file over [`max_input_bytes`] is refused before it is
 /// read (or, for a pipe or device, once that much has been read), and text that is not UTF-8 is
 /// refused with the line and column of the first bad byte.
 pub fn read_input(path: &Path) -> Result<String, LoadError> {
-    use std::io::Read;
-    let name = path.display();
-    let limit = max_input_bytes();
-    let too_large = |size: String| {
-        LoadError(format!(
-            "{name}: the file has {size} bytes, more than the input limit of {limit} (set IAMLOG_MAX_INPUT_BYTES to raise it)"
-        ))
-    };
+    let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| LoadError(format!("{name}: {e}")))?;
     if let Ok(meta) = file.metadata() {
-        if meta.is_file() && meta.len() > limit {
-            return Err(too_large(meta.len().to_string()));
+        if meta.is_file() && meta.len() > max_input_bytes() {
+            return Err(too_large(&name, &meta.len().to_string()));
         }
     }
+    read_limited(&name, file)
+}
+
+/// Reads standard input as text, within the same limit as a file (named `standard input`).
+pub fn read_stdin() -> Result<String, LoadError> {
+    read_limited("standard input", std::io::stdin().lock())
+}
+
+fn too_large(name: &str, size: &str) -> LoadError {
+    LoadError(format!(
+        "{name}: {}",
+        crate::limits::INPUT_BYTES.exceeded(format!("the input has {size} bytes"))
+    ))
+}
+
+/// Reads at most [`max_input_bytes`] from `reader` (one byte more tells that it has more), as
+/// UTF-8 text.
+fn read_limited(name: &str, reader: impl std::io::Read) -> Result<String, LoadError> {
+    use std::io::Read;
+    let limit = max_input_bytes();
     let mut bytes = Vec::new();
-    file.take(limit.saturating_add(1))
+    reader
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| LoadError(format!("{name}: {e}")))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(format!("more than {limit}")));
+        return Err(too_large(name, &format!("more than {limit}")));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -98,7 +108,9 @@ pub fn load_paths_with(
             total,
         });
         let text: Arc<str> = read_input(file)?.into();
+        let before = world.diagnostics.len();
         load_text(&file.display().to_string(), text, &mut world)?;
+        refuse_over_limits(&world, before)?;
         done += size;
     }
     authdetails::resolve(&mut world);
@@ -116,6 +128,7 @@ pub fn load_paths_with(
 pub fn load_str(name: &str, text: &str) -> Result<World, LoadError> {
     let mut world = World::default();
     load_text(name, Arc::from(text), &mut world)?;
+    refuse_over_limits(&world, 0)?;
     authdetails::resolve(&mut world);
     organizations::resolve(&mut world);
     Ok(world)
@@ -128,12 +141,18 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
         crate::lang::load(name, text, world);
         return Ok(());
     }
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    // Strict: a repeated key is an error wherever it is (a policy document's `Effect` given
+    // twice must not be read as its last value), and so is nesting past the limit.
+    let value = crate::json::parse_strict(&text).map_err(|e| {
+        let place = if e.message.starts_with("duplicate key") {
+            let offset = crate::json::offset_of(&text, e.line, e.column);
+            format!(" {}", crate::json::duplicate_place(&text, offset))
+        } else {
+            String::new()
+        };
         LoadError(format!(
-            "{name}:{}:{}: invalid JSON: {}",
-            e.line(),
-            e.column(),
-            crate::json::error_message(&e)
+            "{name}:{}:{}: invalid JSON: {}{place}",
+            e.line, e.column, e.message
         ))
     })?;
     if organizations::looks_like(&value) {
@@ -148,6 +167,21 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
     // Freeing a large tree of JSON values takes a while: let another thread do it.
     std::thread::spawn(move || drop(value));
     Ok(())
+}
+
+/// A limit of [`crate::limits`] that a document of the input passed (diagnostic code `limit`,
+/// from `diagnostics[from..]`) ends the load: what is past it was not read.
+fn refuse_over_limits(world: &World, from: usize) -> Result<(), LoadError> {
+    match world.diagnostics[from..]
+        .iter()
+        .find(|d| d.diagnostic.code == "limit")
+    {
+        Some(d) => Err(LoadError(format!(
+            "{}:{}:{}: {} (at {})",
+            d.file, d.line, d.column, d.diagnostic.message, d.diagnostic.pointer
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn unknown(name: &str, text: &str) -> LoadError {

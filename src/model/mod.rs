@@ -15,8 +15,8 @@ mod summary;
 pub use authdetails::resolve;
 pub use context::PrincipalView;
 pub use load::{
-    load_paths, load_paths_with, load_str, load_text, max_input_bytes, read_input, LoadError,
-    Progress, DEFAULT_MAX_INPUT_BYTES,
+    load_paths, load_paths_with, load_str, load_text, max_input_bytes, read_input, read_stdin,
+    LoadError, Progress, DEFAULT_MAX_INPUT_BYTES,
 };
 
 use crate::diag::{Diagnostic, Located};

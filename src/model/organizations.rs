@@ -614,8 +614,29 @@ impl Reader {
                 targets: targets.clone(),
             });
             let content = format!("{at}/Policy/Content");
-            let Some(document) = self.content(policy.get("Content"), &content, kind) else {
-                continue;
+            let errors_before = self.diagnostics.len();
+            let read = self.content(policy.get("Content"), &content, kind);
+            let unreadable = self.diagnostics[errors_before..].iter().any(|d| {
+                matches!(
+                    d.code,
+                    "bad-document" | "missing-field" | "incomplete-document"
+                )
+            });
+            let document = match read {
+                // An SCP that cannot be read (in whole or in part) might be the one that allows
+                // what its targets do: it is read as allowing everything, toward access
+                // (spec "Sound"). An unreadable RCP is left out, which is toward access too
+                // (every level keeps RCPFullAWSAccess).
+                _ if unreadable && kind == PolicyKind::Scp => {
+                    self.warn(
+                        "unreadable-scp",
+                        content.as_str(),
+                        "this SCP could not be read: it is taken to allow every action, toward access; answers that depend on it are incomplete",
+                    );
+                    allow_everything(self.file, &content)
+                }
+                Some(document) => document,
+                None => continue,
             };
             let policy = OrgPolicy {
                 id,
@@ -960,6 +981,22 @@ fn place(id: &str, roots: &HashSet<String>, ou_parent: &HashMap<String, String>)
             return Place::Cycle;
         }
         current = parent;
+    }
+}
+
+/// A document that allows every action on every resource, standing for an SCP that could not
+/// be read (located where that SCP is).
+fn allow_everything(file: usize, at: &str) -> Document {
+    let json = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    });
+    let policy = crate::policy::Policy::from_json(&json, PolicyKind::Scp)
+        .into_result()
+        .expect("a valid document");
+    Document {
+        policy: Arc::new(policy),
+        origin: super::Origin::json(file, at),
     }
 }
 

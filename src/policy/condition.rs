@@ -218,6 +218,9 @@ pub enum Operand {
     Ip(IpNet),
     /// ARN operators.
     Arn(ArnPattern),
+    /// ARN operators, a value with policy variables: substituted when the request is known,
+    /// then read as an ARN pattern (spec §4: substitute first, then compare).
+    ArnTemplate(Pattern),
     /// `Null`: true means "the key is absent".
     Null(bool),
     /// A value that cannot be read for this operator: it equals nothing.
@@ -255,6 +258,15 @@ impl Operand {
             Test::Bool => parse_bool(text).map_or_else(invalid, Operand::Bool),
             Test::BinaryEquals => Operand::Binary(text.to_string()),
             Test::IpAddress => parse_ip(text).map_or_else(invalid, Operand::Ip),
+            // A variable may stand for any part of the ARN, colons included
+            // (`${aws:PrincipalTag/team}` alone, or an account ID inside one).
+            Test::ArnEquals | Test::ArnLike if variables && text.contains("${") => {
+                let (pattern, problem) = Pattern::parse(text, string_syntax(true));
+                match problem {
+                    Some(_) => invalid(),
+                    None => Operand::ArnTemplate(pattern),
+                }
+            }
             Test::ArnEquals | Test::ArnLike
                 if super::arn::Arn::parse(text).is_none() && text != "*" =>
             {
@@ -450,8 +462,46 @@ fn compare(test: Test, request: &str, policy: &Operand, vars: &dyn Variables) ->
             super::arn::Arn::parse(request)?;
             p.matches(request, Case::Sensitive, vars)
         }
+        (Test::ArnEquals | Test::ArnLike, Operand::ArnTemplate(p)) => {
+            super::arn::Arn::parse(request)?;
+            substitute_arn(p, vars).is_some_and(|p| p.matches(request, Case::Sensitive, vars))
+        }
         _ => return None,
     })
+}
+
+/// An ARN operator value with its variables substituted, read as an ARN pattern; `None` if a
+/// variable cannot be resolved (the value then equals nothing). Substituted text is literal
+/// (spec §4): its `*`, `?` and `$` are written as `${*}`, `${?}` and `${$}`, which the
+/// resource field reads as those characters (fields 1–5 of real ARNs never hold them).
+fn substitute_arn(pattern: &Pattern, vars: &dyn Variables) -> Option<ArnPattern> {
+    use super::pattern::Piece;
+    let literal = |text: &str, out: &mut String| {
+        for c in text.chars() {
+            match c {
+                '*' | '?' | '$' => {
+                    out.push_str("${");
+                    out.push(c);
+                    out.push('}');
+                }
+                c => out.push(c),
+            }
+        }
+    };
+    let mut text = String::new();
+    for piece in pattern.pieces() {
+        match piece {
+            Piece::Lit(t) => literal(t, &mut text),
+            Piece::Star => text.push('*'),
+            Piece::One => text.push('?'),
+            Piece::Var(v) => literal(vars.single(&v.key).or(v.default.as_deref())?, &mut text),
+        }
+    }
+    if text != "*" && super::arn::Arn::parse(&text).is_none() {
+        // Not an ARN once substituted: it matches no request ARN.
+        return Some(ArnPattern::Nothing);
+    }
+    Some(ArnPattern::parse(&text, true, ShortArns::MatchNothing))
 }
 
 fn ordered(test: Test, value: f64, policy: f64) -> bool {
@@ -593,6 +643,46 @@ mod tests {
         let mut tagged = c.clone();
         tagged.insert("aws:PrincipalTag/team", Value::Single("blue".into()));
         assert!(!deny.holds(&tagged));
+    }
+
+    #[test]
+    fn arn_values_with_variables_are_substituted_first() {
+        // Found by the differential run of issue #7: a value that is a variable alone was
+        // refused as "not an ARN", which made the whole condition fail.
+        let c = ctx(&[
+            (
+                "aws:PrincipalArn",
+                &["arn:aws:iam::111111111111:role/Admin"],
+            ),
+            ("aws:PrincipalTag/team", &["red"]),
+            ("aws:PrincipalAccount", &["111111111111"]),
+            (
+                "aws:PrincipalTag/arn",
+                &["arn:aws:iam::111111111111:role/Ad*"],
+            ),
+        ]);
+        let k = "aws:PrincipalArn";
+        let either = [
+            "${aws:PrincipalTag/team}",
+            "arn:aws:iam::111111111111:role/Admin",
+        ];
+        assert!(clause("ArnEquals", k, &either).holds(&c));
+        assert!(!clause("ArnNotEquals", k, &either).holds(&c));
+        assert!(!clause("ArnEquals", k, &["${aws:PrincipalTag/team}"]).holds(&c));
+        assert!(clause("ArnNotEquals", k, &["${aws:PrincipalTag/team}"]).holds(&c));
+        // A variable inside the account field.
+        let own = ["arn:aws:iam::${aws:PrincipalAccount}:role/*"];
+        assert!(clause("ArnLike", k, &own).holds(&c));
+        // Unresolvable: equals nothing.
+        assert!(!clause("ArnLike", k, &["arn:aws:iam::${aws:username}:role/*"]).holds(&c));
+        // Substituted text is literal: a `*` in the tag value is no wildcard.
+        assert!(!clause("ArnLike", k, &["${aws:PrincipalTag/arn}"]).holds(&c));
+        let mut star = c.clone();
+        star.insert(
+            "aws:PrincipalArn",
+            Value::Single("arn:aws:iam::111111111111:role/Ad*".into()),
+        );
+        assert!(clause("ArnLike", k, &["${aws:PrincipalTag/arn}"]).holds(&star));
     }
 
     #[test]

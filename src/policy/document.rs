@@ -611,6 +611,15 @@ impl Reader {
                 self.unreadable("missing-statement", "", "the document has no Statement");
                 Vec::new()
             }
+            Some(Value::Array(items)) if items.len() as u64 > crate::limits::STATEMENTS.get() => {
+                self.unreadable(
+                    "limit",
+                    "/Statement",
+                    crate::limits::STATEMENTS
+                        .exceeded(format!("the document has {} statements", items.len())),
+                );
+                Vec::new()
+            }
             Some(Value::Array(items)) => {
                 if items.is_empty() {
                     self.warn(

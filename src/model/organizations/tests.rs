@@ -398,7 +398,7 @@ fn problems_in_content_are_reported_at_content() {
     assert!(!at_content.is_empty(), "{:#?}", world.diagnostics);
     assert!(at_content
         .iter()
-        .filter(|d| d.code != "incomplete-document")
+        .filter(|d| !matches!(d.code, "incomplete-document" | "unreadable-scp"))
         .all(|d| d.message.contains("of the Content string")));
     assert!(at_content
         .iter()
@@ -504,4 +504,32 @@ fn missing_outputs_are_errors_at_the_top() {
         ]
     );
     assert!(!org(&world).scps_enabled && !org(&world).rcps_enabled);
+}
+
+#[test]
+fn an_unreadable_scp_is_read_as_allowing_everything() {
+    // The FullAWSAccess SCP of the sample (entry 0) has a Content that is not JSON: left out,
+    // the account's levels would allow nothing; read as allowing everything, they err toward
+    // access, and the warning says so.
+    let mut value = sample();
+    *value.pointer_mut(&content(0)).unwrap() = json!("{\"Version\": ");
+    let world = load_value(&value);
+    assert_one(&world, "unreadable-scp", &content(0), Severity::Warning);
+    let chain = org(&world).chain(APP, false);
+    let first = &chain[0][0].policy;
+    assert_eq!(first.statements.len(), 1);
+    assert_eq!(first.statements[0].effect, crate::policy::Effect::Allow);
+    assert_eq!(first.statements[0].action.items[0].to_string(), "*");
+    // A Deny SCP that cannot be read no longer denies.
+    let mut value = sample();
+    *value.pointer_mut(&content(1)).unwrap() =
+        json!({"Statement": [{"Action": "s3:*", "Resource": "*"}]});
+    let world = load_value(&value);
+    assert_one(&world, "unreadable-scp", &content(1), Severity::Warning);
+    let chain = org(&world).chain(APP, false);
+    assert!(chain[1].iter().all(|d| d
+        .policy
+        .statements
+        .iter()
+        .all(|s| s.effect == crate::policy::Effect::Allow)));
 }
