@@ -32,6 +32,13 @@ pub struct Arc {
     pub must: bool,
 }
 
+/// The tuples of a sorted relation whose prefix (`key`) is `value`.
+fn sorted_range<T, K: Ord>(sorted: &[T], key: impl Fn(&T) -> K, value: K) -> &[T] {
+    let start = sorted.partition_point(|x| key(x) < value);
+    let len = sorted[start..].partition_point(|x| key(x) == value);
+    &sorted[start..start + len]
+}
+
 /// What a hub stands for: the targets of one technique in one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hub {
@@ -198,8 +205,10 @@ impl Graph {
                         private: true,
                     });
                     graph.add(p, h, via, must);
-                    for &(hv, hk, t, m) in &derived.hub_targets {
-                        if hv == v && hk == k && !out.contains(&t) {
+                    // The targets of (v, k): a range of the sorted relation.
+                    for &(_, _, t, m) in sorted_range(&derived.hub_targets, |x| (x.0, x.1), (v, k))
+                    {
+                        if !out.contains(&t) {
                             graph.add(h, t, via, m);
                         }
                     }
@@ -225,8 +234,9 @@ impl Graph {
                         private: true,
                     });
                     graph.add(p, h, Via::Assume, must);
-                    for &(hk, ha, r, m) in &derived.assume_hub_targets {
-                        if hk == k && ha == a && !out.contains(&r) {
+                    let targets = sorted_range(&derived.assume_hub_targets, |x| (x.0, x.1), (k, a));
+                    for &(_, _, r, m) in targets {
+                        if !out.contains(&r) {
                             graph.add(h, r, Via::Assume, m);
                         }
                     }

@@ -24,7 +24,7 @@ use crate::policy::{
     Caller, Context, ContextValue, Effect, Policy, PrincipalEntry, Stance, Statement,
 };
 use scope::Inventory;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use techniques::{Check, Gain, Precondition, TargetKind, TECHNIQUES};
 use universe::{Id, NodeKind, Universe, ANY};
 
@@ -762,9 +762,19 @@ impl<'w> Compiler<'w> {
                 .map(|a| a.principal)
         };
         if per_principal {
-            // Decided for every principal of the input: exact, and rare.
+            // Decided for every principal the Principal element can name: exact.
+            let candidates = self.trust_candidates(statement);
             for h in 0..self.principals.len() {
                 let holder = &self.principals[h];
+                if let Some((accounts, named)) = &candidates {
+                    let in_account = holder
+                        .caller
+                        .account()
+                        .is_some_and(|a| accounts.contains(a));
+                    if !in_account && !named.contains(&holder.id) {
+                        continue;
+                    }
+                }
                 for (stance, must) in STANCES {
                     let mut ctx = holder.context.clone();
                     add_resource_keys(self.world, &mut ctx, owner);
@@ -839,6 +849,41 @@ impl<'w> Compiler<'w> {
                 }
             }
         }
+    }
+
+    /// The accounts and principals a trust statement's Principal element lists, or `None`
+    /// when it may name any principal (`"*"`, a NotPrincipal). Principals outside these
+    /// cannot match it, so per-principal decisions skip them.
+    fn trust_candidates(&self, statement: &Statement) -> Option<(HashSet<String>, HashSet<Id>)> {
+        let PrincipalElement::Listed(principals) = &statement.principal else {
+            return None;
+        };
+        if principals.negated {
+            return None;
+        }
+        let (mut accounts, mut named) = (HashSet::new(), HashSet::new());
+        for entry in &principals.items {
+            match entry {
+                PrincipalEntry::Everyone => return None,
+                PrincipalEntry::Account(a) => {
+                    // An account ID, or its root ARN.
+                    let id = if a.starts_with("arn:") {
+                        a.split(':').nth(4).unwrap_or("")
+                    } else {
+                        a.as_str()
+                    };
+                    accounts.insert(id.to_string());
+                }
+                PrincipalEntry::Arn(arn) => named.extend(self.named_principal(arn)),
+                // Services, providers, canonical IDs and invalid values name no IAM
+                // principal of the input.
+                PrincipalEntry::Service(_)
+                | PrincipalEntry::Federated(_)
+                | PrincipalEntry::CanonicalUser(_)
+                | PrincipalEntry::Invalid(_) => {}
+            }
+        }
+        Some((accounts, named))
     }
 
     /// An outside source that can assume role `r`.
