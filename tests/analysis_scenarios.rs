@@ -235,3 +235,60 @@ fn outside_principals_are_reported() {
     );
     assert!(closed.external_access().is_empty());
 }
+
+/// A class of principals reached as a whole (every user of the account, through
+/// `iam:CreateAccessKey` on `user/*`) is one entry of the compact report, and its members are
+/// listed one by one in the full report.
+#[test]
+fn compact_reports_give_a_class_reached_as_a_whole_as_one_entry() {
+    use iamlog::answer::report::{ReachList, COLLAPSE_AT};
+    let users: String = (0..COLLAPSE_AT + 4)
+        .map(|i| format!("  user u{i};\n"))
+        .collect();
+    let grant = "      allow iam:CreateAccessKey on \"arn:aws:iam::111111111111:user/*\";";
+    let a = common::analysis(&account(grant, &users));
+    let attacker = |reach| {
+        a.report_with(reach)
+            .principals
+            .into_iter()
+            .find(|p| p.arn.ends_with(":user/attacker"))
+            .expect("the attacker")
+    };
+    let compact = attacker(ReachList::Compact);
+    assert!(compact.reachable.is_empty(), "{:?}", compact.reachable);
+    assert_eq!(compact.reachable_classes.len(), 1);
+    let class = &compact.reachable_classes[0];
+    assert_eq!(
+        (class.class.as_str(), class.technique.as_str()),
+        ("users of 111111111111", "create-access-key")
+    );
+    assert_eq!(
+        (class.members, class.hops, class.conditional),
+        (COLLAPSE_AT + 4, 1, false)
+    );
+    let full = attacker(ReachList::Full);
+    assert!(full.reachable_classes.is_empty());
+    assert_eq!(full.reachable.len(), COLLAPSE_AT + 4);
+    assert!(full.reachable.iter().all(|r| r.hops == 1 && !r.conditional));
+    let none = attacker(ReachList::None);
+    assert!(none.reachable.is_empty() && none.reachable_classes.is_empty());
+}
+
+/// Below the size that is collapsed, the compact report lists every member.
+#[test]
+fn small_classes_are_listed_member_by_member() {
+    use iamlog::answer::report::{ReachList, COLLAPSE_AT};
+    let users: String = (0..COLLAPSE_AT - 2)
+        .map(|i| format!("  user u{i};\n"))
+        .collect();
+    let grant = "      allow iam:CreateAccessKey on \"arn:aws:iam::111111111111:user/*\";";
+    let a = common::analysis(&account(grant, &users));
+    let report = a.report_with(ReachList::Compact);
+    let attacker = report
+        .principals
+        .iter()
+        .find(|p| p.arn.ends_with(":user/attacker"))
+        .expect("the attacker");
+    assert!(attacker.reachable_classes.is_empty());
+    assert_eq!(attacker.reachable.len(), COLLAPSE_AT - 2);
+}

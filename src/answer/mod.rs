@@ -68,6 +68,33 @@ pub struct Step {
     pub statements: Vec<StatementInfo>,
 }
 
+impl Step {
+    /// The step as lines for people, each starting with `indent`: what acts as what and how,
+    /// then the conditions that gate it and the statements behind it (file, JSON pointer, Sid).
+    pub fn explained_lines(&self, indent: &str) -> Vec<String> {
+        let mut lines = vec![format!(
+            "{indent}{} -> {} via {} ({})",
+            self.from,
+            self.to,
+            self.technique,
+            self.actions.join(", ")
+        )];
+        lines.extend(self.conditions.iter().map(|c| format!("{indent}  if {c}")));
+        lines.extend(self.statements.iter().map(|s| {
+            let sid = s.sid.as_ref().map(|sid| format!(" ({sid})"));
+            format!(
+                "{indent}  {} {} {}#{}{}",
+                s.effect,
+                s.source,
+                s.file,
+                s.pointer,
+                sid.unwrap_or_default()
+            )
+        }));
+        lines
+    }
+}
+
 /// A principal reached from another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reached {

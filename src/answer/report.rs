@@ -250,30 +250,8 @@ impl Report {
                         .find(|p| p.arn == f.subject)
                         .and_then(|p| p.escalates_to_admin.as_ref());
                     for step in path.map(|e| &e.path[..]).unwrap_or_default() {
-                        let _ = writeln!(
-                            out,
-                            "      {} -> {} via {} ({})",
-                            step.from,
-                            step.to,
-                            step.technique,
-                            step.actions.join(", ")
-                        );
-                        for c in &step.conditions {
-                            let _ = writeln!(out, "        if {c}");
-                        }
-                        for s in &step.statements {
-                            let _ = writeln!(
-                                out,
-                                "        {} {} {}#{}{}",
-                                s.effect,
-                                s.source,
-                                s.file,
-                                s.pointer,
-                                s.sid
-                                    .as_ref()
-                                    .map(|sid| format!(" ({sid})"))
-                                    .unwrap_or_default()
-                            );
+                        for line in step.explained_lines("      ") {
+                            let _ = writeln!(out, "{line}");
                         }
                     }
                 }

@@ -155,29 +155,7 @@ impl Diff {
             }
             lines.push(line);
             for step in path {
-                lines.push(format!(
-                    "      {} -> {} via {} ({})",
-                    step.from,
-                    step.to,
-                    step.technique,
-                    step.actions.join(", ")
-                ));
-                for c in &step.conditions {
-                    lines.push(format!("        if {c}"));
-                }
-                for st in &step.statements {
-                    lines.push(format!(
-                        "        {} {} {}#{}{}",
-                        st.effect,
-                        st.source,
-                        st.file,
-                        st.pointer,
-                        st.sid
-                            .as_ref()
-                            .map(|sid| format!(" ({sid})"))
-                            .unwrap_or_default()
-                    ));
-                }
+                lines.extend(step.explained_lines("      "));
             }
         }
         lines
