@@ -1,21 +1,8 @@
 //! `iamlog analyze` and `iamlog query` on the bundled example organisation (examples/org):
 //! the reports users read, as snapshots.
 
-use std::process::Command;
-
-fn iamlog(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamlog"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
+mod common;
+use common::iamlog;
 
 #[test]
 fn analyze_text() {

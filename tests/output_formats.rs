@@ -10,19 +10,8 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn iamlog(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_iamlog"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
+mod common;
+use common::iamlog;
 
 fn analyze(format: &str, extra: &[&str]) -> String {
     analyze_input("examples/org", format, extra)
