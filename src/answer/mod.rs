@@ -637,24 +637,30 @@ impl Analysis {
                 .iter()
                 .find(|&&(u, _)| u == q)
                 .map(|&(_, g)| g),
-            TargetKind::Policy => self
-                .compiled
-                .facts
-                .policy_document
-                .iter()
-                .find(|&&(_, pol)| {
-                    self.compiled.facts.attached.iter().any(|&(e, d)| {
-                        d == pol
-                            && (e == q
-                                || self
-                                    .compiled
-                                    .facts
-                                    .member
-                                    .iter()
-                                    .any(|&(u, g)| u == q && g == e))
-                    })
-                })
-                .map(|&(node, _)| node),
+            TargetKind::Policy => {
+                // A customer managed policy attached to q or to one of its groups.
+                let facts = &self.compiled.facts;
+                let holders: HashSet<Id> = std::iter::once(q)
+                    .chain(
+                        facts
+                            .member
+                            .iter()
+                            .filter(|&&(u, _)| u == q)
+                            .map(|&(_, g)| g),
+                    )
+                    .collect();
+                let held: HashSet<_> = facts
+                    .attached
+                    .iter()
+                    .filter(|(e, _)| holders.contains(e))
+                    .map(|&(_, d)| d)
+                    .collect();
+                facts
+                    .policy_document
+                    .iter()
+                    .find(|(_, pol)| held.contains(pol))
+                    .map(|&(node, _)| node)
+            }
             _ => None,
         };
         let mut step = self.step(q, target.unwrap_or(q), Via::Technique(v));
