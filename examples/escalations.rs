@@ -56,21 +56,8 @@ fn main() -> ExitCode {
             }
         );
         for step in &escalation.path {
-            println!(
-                "  {} -> {} via {} ({})",
-                step.from,
-                step.to,
-                step.technique,
-                step.actions.join(", ")
-            );
-            for condition in &step.conditions {
-                println!("    if {condition}");
-            }
-            for s in &step.statements {
-                println!(
-                    "    {} {} in {} at {}",
-                    s.effect, s.source, s.file, s.pointer
-                );
+            for line in step.explained_lines("  ") {
+                println!("{line}");
             }
         }
     }
