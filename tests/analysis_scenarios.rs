@@ -138,6 +138,9 @@ fn reach(text: &str, from: &str) -> String {
         .collect()
 }
 
+/// An organisation holding the accounts 111111111111 and 222222222222.
+const ORG: &str = "organization o-test123456 r-test management 999999999999 {\n  ou main ou-test-main0001 {\n    account 111111111111 \"a\";\n    account 222222222222 \"b\";\n  }\n}\n";
+
 /// (name, organisation, principal, its negative twin): spec §6 trust rules.
 fn trust_rules() -> Vec<(&'static str, String, &'static str, String)> {
     let two = |a: &str, b: &str| {
@@ -182,6 +185,36 @@ fn trust_rules() -> Vec<(&'static str, String, &'static str, String)> {
             "account 111111111111 {\n  user alice;\n  role r {\n    trust user alice when aws:MultiFactorAuthPresent == true;\n  }\n}".into(),
             "user/alice",
             "account 111111111111 {\n  user alice;\n  role r {\n    trust user alice when aws:PrincipalTag/team == \"x\";\n  }\n}".into(),
+        ),
+        (
+            "star-trust-for-the-organisation",
+            format!("{ORG}{}", two("  user alice;\n  role r {\n    trust * when aws:PrincipalOrgID == \"o-test123456\";\n  }", "")),
+            "user/alice",
+            format!("{ORG}{}", two("  user alice;\n  role r {\n    trust * when aws:PrincipalOrgID == \"o-other12345\";\n  }", "")),
+        ),
+        (
+            "star-trust-for-another-account",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                "  role r {\n    trust * when aws:PrincipalAccount == \"111111111111\";\n  }",
+            ),
+            "user/alice",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                "  role r {\n    trust * when aws:PrincipalAccount == \"222222222222\";\n  }",
+            ),
+        ),
+        (
+            "account-trust-with-a-principal-tag",
+            two(
+                "  user alice {\n    tag team = \"a\";\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                "  role r {\n    trust account 111111111111 when aws:PrincipalTag/team == \"a\";\n  }",
+            ),
+            "user/alice",
+            two(
+                "  user alice {\n    tag team = \"b\";\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                "  role r {\n    trust account 111111111111 when aws:PrincipalTag/team == \"a\";\n  }",
+            ),
         ),
         (
             "scp-deny-blocks-assume",
@@ -291,4 +324,43 @@ fn small_classes_are_listed_member_by_member() {
         .expect("the attacker");
     assert!(attacker.reachable_classes.is_empty());
     assert_eq!(attacker.reachable.len(), COLLAPSE_AT - 2);
+}
+
+/// Roles assumed from another account are findings: one per caller for a few callers, one
+/// for the role when a trust opens it to many (every caller is counted, through hubs too).
+#[test]
+fn cross_account_findings_name_each_caller_or_count_many() {
+    use iamlog::answer::report::COLLAPSE_AT;
+    let findings = |callers: usize| {
+        let users: String = (0..callers)
+            .map(|i| format!("  user u{i:02} {{\n    policy p {{\n      allow sts:AssumeRole on *;\n    }}\n  }}\n"))
+            .collect();
+        let text = format!(
+            "account 111111111111 {{\n{users}  user idle;\n}}\naccount 222222222222 {{\n  role r {{\n    trust account 111111111111;\n  }}\n}}\n"
+        );
+        common::analysis(&text)
+            .report()
+            .findings
+            .into_iter()
+            .filter(|f| f.kind == "cross-account")
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+    };
+    let few = findings(2);
+    assert_eq!(
+        few,
+        [
+            "arn:aws:iam::111111111111:user/u00 can assume arn:aws:iam::222222222222:role/r in another account",
+            "arn:aws:iam::111111111111:user/u01 can assume arn:aws:iam::222222222222:role/r in another account",
+        ]
+    );
+    let many = findings(COLLAPSE_AT);
+    assert_eq!(many.len(), 1, "{many:?}");
+    assert!(
+        many[0].starts_with(&format!(
+            "{COLLAPSE_AT} principals of account 111111111111 can assume arn:aws:iam::222222222222:role/r, among them arn:aws:iam::111111111111:user/u00, "
+        )),
+        "{}",
+        many[0]
+    );
 }

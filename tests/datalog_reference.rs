@@ -163,12 +163,16 @@ fn organisation(seed: u64) -> String {
                 "service ec2.amazonaws.com".to_string(),
                 "service lambda.amazonaws.com".to_string(),
                 "account 999999999999".to_string(),
+                "*".to_string(),
             ];
             for _ in 0..1 + rng.below(2) {
-                let condition = match rng.below(5) {
-                    0 => " when aws:MultiFactorAuthPresent == true",
-                    1 => " when aws:PrincipalTag/team == \"a\"",
-                    _ => "",
+                // Account-wide principal keys are decided once per account.
+                let condition = match rng.below(8) {
+                    0 => " when aws:MultiFactorAuthPresent == true".to_string(),
+                    1 => " when aws:PrincipalTag/team == \"a\"".to_string(),
+                    2 => format!(" when aws:PrincipalAccount == \"{}\"", rng.pick(&[A, B])),
+                    3 => " when aws:PrincipalOrgID == \"o-test123456\"".to_string(),
+                    _ => String::new(),
                 };
                 text.push_str(&format!(
                     "    trust {}{condition};\n",

@@ -51,6 +51,18 @@ pub struct Analysis {
     distances: std::sync::OnceLock<[escalate::Distances; 2]>,
 }
 
+/// A role assumed by principals of another account ([`Analysis::cross_account`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossAccess {
+    /// The role.
+    pub role: String,
+    /// The callers' account ID.
+    pub account: String,
+    /// The callers, sorted, each with `true` when it can assume the role only under
+    /// conditions.
+    pub callers: Vec<(String, bool)>,
+}
+
 /// One step of a path: who acts, as whom, how, and on what conditions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -765,20 +777,52 @@ impl Analysis {
         out
     }
 
-    /// Roles assumed across accounts: (principal, role, conditional).
-    pub fn cross_account(&self) -> Vec<(String, String, bool)> {
-        let mut best: HashMap<(Id, Id), bool> = HashMap::default();
-        for &(p, r, must) in &self.derived.assumes {
-            let u = &self.compiled.universe;
-            if u.node(p).account != u.node(r).account {
-                *best.entry((p, r)).or_insert(false) |= must;
+    /// Roles assumed from another account, one entry per role and callers' account, with
+    /// every caller: directly, and through the hubs of roles a trust opens to an account.
+    pub fn cross_account(&self) -> Vec<CrossAccess> {
+        let u = &self.compiled.universe;
+        let mut groups: HashMap<(Id, u32), HashMap<Id, bool>> = HashMap::default();
+        let mut add = |p: Id, r: Id, must: bool| {
+            let (Some(a), Some(b)) = (u.node(p).account, u.node(r).account) else {
+                return;
+            };
+            if a != b {
+                *groups.entry((r, a)).or_default().entry(p).or_insert(false) |= must;
+            }
+        };
+        for p in 0..self.graph.universe_nodes() as Id {
+            if !u.is_principal(p) {
+                continue;
+            }
+            for arc in self.graph.arcs(p) {
+                if arc.via != Via::Assume {
+                    continue;
+                }
+                if !self.graph.is_hub(arc.to) {
+                    add(p, arc.to, arc.must);
+                    continue;
+                }
+                for target in self.graph.arcs(arc.to) {
+                    add(p, target.to, arc.must && target.must);
+                }
             }
         }
-        let mut out: Vec<_> = best
+        let mut out: Vec<CrossAccess> = groups
             .into_iter()
-            .map(|((p, r), must)| (self.arn(p).to_string(), self.arn(r).to_string(), !must))
+            .map(|((r, a), callers)| {
+                let mut callers: Vec<(String, bool)> = callers
+                    .into_iter()
+                    .map(|(p, must)| (self.arn(p).to_string(), !must))
+                    .collect();
+                callers.sort();
+                CrossAccess {
+                    role: self.arn(r).to_string(),
+                    account: u.accounts[a as usize].clone(),
+                    callers,
+                }
+            })
             .collect();
-        out.sort();
+        out.sort_by(|x, y| (&x.role, &x.account).cmp(&(&y.role, &y.account)));
         out
     }
 

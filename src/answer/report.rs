@@ -2,7 +2,7 @@
 //! risk (the JSON shape is part of the contract: see README "analyze --format json").
 
 use super::graph::Walk;
-use super::{Analysis, Escalation, Reached, ReachedClass};
+use super::{Analysis, CrossAccess, Escalation, Reached, ReachedClass};
 use crate::compile::techniques::NOT_MODELLED;
 use crate::compile::universe::NodeKind;
 use serde::Serialize;
@@ -72,6 +72,9 @@ pub struct Finding {
     pub message: String,
     /// True if a condition gates it.
     pub conditional: bool,
+    /// The role a principal's finding is about (`cross-account`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
 }
 
 impl Analysis {
@@ -107,6 +110,7 @@ impl Analysis {
                         if conditional { " under conditions" } else { "" }
                     ),
                     conditional,
+                    object: None,
                 });
             }
             if let Some(e) = &escalation {
@@ -127,6 +131,7 @@ impl Analysis {
                         }
                     ),
                     conditional: e.conditional,
+                    object: None,
                 });
             }
             principals.push(PrincipalReport {
@@ -165,6 +170,7 @@ impl Analysis {
                     }
                 ),
                 conditional: e.conditional,
+                object: None,
             });
         }
         for role in self.public_trust() {
@@ -174,19 +180,11 @@ impl Analysis {
                 subject: role.clone(),
                 message: format!("the trust policy of {role} names \"*\""),
                 conditional: false,
+                object: None,
             });
         }
-        for (p, r, conditional) in self.cross_account() {
-            findings.push(Finding {
-                kind: "cross-account",
-                severity: "low",
-                subject: p.clone(),
-                message: format!(
-                    "{p} can assume {r} in another account{}",
-                    if conditional { " under conditions" } else { "" }
-                ),
-                conditional,
-            });
+        for access in self.cross_account() {
+            findings.extend(cross_account_findings(&access));
         }
         let rank = |f: &Finding| match f.severity {
             "high" => 0,
@@ -269,4 +267,46 @@ impl Report {
         }
         out
     }
+}
+
+/// The findings for one role assumed from another account: one per caller, or one for all
+/// when there are [`COLLAPSE_AT`] callers or more.
+fn cross_account_findings(access: &CrossAccess) -> Vec<Finding> {
+    let CrossAccess {
+        role,
+        account,
+        callers,
+    } = access;
+    let under = |conditional: bool| if conditional { " under conditions" } else { "" };
+    if callers.len() < COLLAPSE_AT {
+        return callers
+            .iter()
+            .map(|(p, conditional)| Finding {
+                kind: "cross-account",
+                severity: "low",
+                subject: p.clone(),
+                message: format!(
+                    "{p} can assume {role} in another account{}",
+                    under(*conditional)
+                ),
+                conditional: *conditional,
+                object: Some(role.clone()),
+            })
+            .collect();
+    }
+    let conditional = callers.iter().all(|(_, c)| *c);
+    let examples: Vec<&str> = callers.iter().take(3).map(|(p, _)| p.as_str()).collect();
+    vec![Finding {
+        kind: "cross-account",
+        severity: "low",
+        subject: role.clone(),
+        message: format!(
+            "{} principals of account {account} can assume {role}{}, among them {}",
+            callers.len(),
+            under(conditional),
+            examples.join(", ")
+        ),
+        conditional,
+        object: None,
+    }]
 }

@@ -92,6 +92,9 @@ pub struct Facts {
     pub trust_account: Vec<(Id, Acct, bool)>,
     /// Trust names `"*"`: role.
     pub trust_public: Vec<(Id, bool)>,
+    /// Trust names `"*"` under a condition every principal of the account meets: role,
+    /// account.
+    pub trust_public_from: Vec<(Id, Acct, bool)>,
     /// A trust Deny applies to the principal: role, principal.
     pub trust_denied: Vec<(Id, Id, bool)>,
     /// Outside principals the trust admits (external accounts, `*`, IdPs, services): source, role.
@@ -144,6 +147,7 @@ impl Facts {
             trust_via_account,
             trust_account,
             trust_public,
+            trust_public_from,
             trust_denied,
             outside,
             rcp_blocked,
@@ -180,6 +184,7 @@ impl Facts {
             trust_via_account.len(),
             trust_account.len(),
             trust_public.len(),
+            trust_public_from.len(),
             trust_denied.len(),
             outside.len(),
             rcp_blocked.len(),
@@ -292,6 +297,17 @@ fn assume_role_view<'a>(
 /// Principal keys that make a statement depend on who holds it.
 fn reads_principal(key: &str) -> bool {
     key.starts_with("aws:principal") || key == "aws:username" || key == "aws:userid"
+}
+
+/// Principal keys every principal of an account holds with the same value.
+fn reads_account_only(key: &str) -> bool {
+    matches!(
+        key,
+        "aws:principalaccount"
+            | "aws:principalorgid"
+            | "aws:principalorgpaths"
+            | "aws:principalisawsservice"
+    )
 }
 
 /// Keys that depend on the target's account.
@@ -649,6 +665,7 @@ impl<'w> Compiler<'w> {
             .enumerate()
             .map(|(i, h)| (h.id, i))
             .collect();
+        let account_of: HashMap<Id, Acct> = self.facts.principal.iter().copied().collect();
         let empty = Context::new();
         for pol in 0..self.documents.len() {
             let document = self.documents[pol].clone();
@@ -682,6 +699,15 @@ impl<'w> Compiler<'w> {
                     vec![(ANY, &empty)]
                 };
                 let (rest, by_owner) = split_condition(statement);
+                // Only sts:AssumeRole reaches another account's targets (§7); for the other
+                // checks, scopes outside the holders' accounts can never be a candidate.
+                let cross = checks
+                    .iter()
+                    .any(|&c| self.checks[c as usize] == techniques::ASSUME);
+                let policy_accounts: HashSet<Acct> = self.holders[pol]
+                    .iter()
+                    .filter_map(|h| account_of.get(h).copied())
+                    .collect();
                 for (holder, context) in holders {
                     for &c in &checks {
                         let check = self.checks[c as usize];
@@ -699,12 +725,23 @@ impl<'w> Compiler<'w> {
                             }
                         }
                     }
-                    let scopes = self.inventory.scopes(
+                    let mut scopes = self.inventory.scopes(
                         &mut self.universe,
                         statement,
                         context,
                         by_owner.is_some(),
                     );
+                    if !cross {
+                        let holder_account = account_of.get(&holder);
+                        let universe = &self.universe;
+                        scopes.retain(|&x| match universe.node(x).account {
+                            None => true,
+                            Some(a) => match holder_account {
+                                Some(&h) => h == a,
+                                None => policy_accounts.contains(&a),
+                            },
+                        });
+                    }
                     for scope in scopes {
                         for (stance, must) in STANCES {
                             let holds = match &by_owner {
@@ -761,9 +798,25 @@ impl<'w> Compiler<'w> {
                 .applies(&assume_role_view(caller, fields, context))
                 .map(|a| a.principal)
         };
+        // A condition that reads only keys shared by a whole account is decided once per
+        // account for `"*"` and account entries; only the ARNs listed are decided one by one.
+        let by_account = per_principal
+            && statement.effect == Effect::Allow
+            && matches!(&statement.principal, PrincipalElement::Listed(p) if !p.negated)
+            && statement
+                .condition
+                .keys()
+                .filter(|k| reads_principal(k))
+                .all(reads_account_only);
+        if by_account {
+            self.trust_by_account(r, owner, statement);
+        }
         if per_principal {
             // Decided for every principal the Principal element can name: exact.
-            let candidates = self.trust_candidates(statement);
+            let candidates = match by_account {
+                true => Some((HashSet::new(), self.trust_named_in(statement))),
+                false => self.trust_candidates(statement),
+            };
             for h in 0..self.principals.len() {
                 let holder = &self.principals[h];
                 if let Some((accounts, named)) = &candidates {
@@ -849,6 +902,59 @@ impl<'w> Compiler<'w> {
                 }
             }
         }
+    }
+
+    /// Trust facts for the `"*"` and account entries of an Allow statement whose condition
+    /// reads only account-wide principal keys: one principal of each account stands for all.
+    fn trust_by_account(&mut self, r: Id, owner: &str, statement: &Statement) {
+        let PrincipalElement::Listed(principals) = &statement.principal else {
+            return;
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        let representatives: Vec<(usize, Acct)> = (0..self.principals.len())
+            .filter_map(|h| {
+                let account = self.principals[h].caller.account()?;
+                let acct = self.universe.account_of(account)?;
+                seen.insert(account).then_some((h, acct))
+            })
+            .collect();
+        for (h, acct) in representatives {
+            let account = self.universe.accounts[acct as usize].as_str();
+            for (stance, must) in STANCES {
+                let mut ctx = self.principals[h].context.clone();
+                add_resource_keys(self.world, &mut ctx, owner);
+                let ctx = ctx.symbolic(stance, self.organization_known);
+                if !statement.condition.holds_in(&ctx, Effect::Allow) {
+                    continue;
+                }
+                for entry in &principals.items {
+                    match entry {
+                        PrincipalEntry::Everyone => {
+                            self.facts.trust_public_from.push((r, acct, must))
+                        }
+                        PrincipalEntry::Account(a) if a == account => {
+                            self.facts.trust_account.push((r, acct, must))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// The principals of the input a trust statement's Principal element names by ARN.
+    fn trust_named_in(&self, statement: &Statement) -> HashSet<Id> {
+        let PrincipalElement::Listed(principals) = &statement.principal else {
+            return HashSet::new();
+        };
+        principals
+            .items
+            .iter()
+            .filter_map(|entry| match entry {
+                PrincipalEntry::Arn(arn) => self.named_principal(arn),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The accounts and principals a trust statement's Principal element lists, or `None`

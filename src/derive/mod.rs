@@ -78,6 +78,8 @@ crepe! {
     @input
     pub struct TrustPublic(Id, bool);
     @input
+    pub struct TrustPublicFrom(Id, Acct, bool);
+    @input
     pub struct TrustDenied(Id, Id, bool);
     @input
     pub struct RcpBlocked(Id, Acct, bool);
@@ -159,6 +161,7 @@ crepe! {
     // §6: a trust naming the caller is decided without an identity Allow.
     Cand(p, c, r, m) <- TrustNamed(r, p, m), Special(c, code), (code == special::ASSUME);
     Cand(p, c, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME);
+    Cand(p, c, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME);
     // The administrator test is asked of everyone.
     Cand(p, c, k, m) <- Principal(p, a), Special(c, code), (code == special::FULL), CheckClass(c, a, k), Mode(m);
 
@@ -242,6 +245,7 @@ crepe! {
     // boundary, the SCPs and any Deny still apply, §5).
     Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     // Otherwise (another account, or a trust naming only the account): the trust and the
     // caller's own Allow of sts:AssumeRole on the role.
     struct AllowedRole(Id, Id, bool);
@@ -253,6 +257,7 @@ crepe! {
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustAccount(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublic(r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublicFrom(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     @output
     pub struct AssumeHub(Id, Id, bool);
     AssumeHub(p, k, m) <- ClassAllowed(p, c, k, m), Special(c, code), (code == special::ASSUME);
@@ -260,6 +265,7 @@ crepe! {
     pub struct AssumeHubTarget(Id, Acct, Id, bool);
     AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
     AssumeHubTarget(k, a, r, m) <- TrustPublic(r, m), InClass(r, k), Account(a), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+    AssumeHubTarget(k, a, r, m) <- TrustPublicFrom(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
 
     // ---- Who acts as whom: assume edges and technique edges that yield the target (§6, §10).
     struct ActEdge(Id, Id, bool);
@@ -448,6 +454,11 @@ pub fn derive(compiled: &Compiled) -> Derived {
             .map(|&(r, a, m)| TrustAccount(r, a, m)),
     );
     rt.extend(f.trust_public.iter().map(|&(r, m)| TrustPublic(r, m)));
+    rt.extend(
+        f.trust_public_from
+            .iter()
+            .map(|&(r, a, m)| TrustPublicFrom(r, a, m)),
+    );
     rt.extend(f.trust_denied.iter().map(|&(r, p, m)| TrustDenied(r, p, m)));
     rt.extend(f.rcp_blocked.iter().map(|&(r, a, m)| RcpBlocked(r, a, m)));
     rt.extend(f.tech_check.iter().map(|&(v, c)| TechCheck(v, c)));

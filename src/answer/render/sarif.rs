@@ -361,13 +361,11 @@ fn evidence(
             evidence.locations = places.trust(&finding.subject, "anyone (*)");
         }
         "cross-account" => {
-            let pair = analysis.cross_account().into_iter().find(|(p, r, _)| {
-                *p == finding.subject
-                    && finding.message.starts_with(&format!("{p} can assume {r} "))
-            });
-            if let (Some((_, role, _)), Some(caller)) =
-                (pair, subject.and_then(|p| analysis.caller(p)))
-            {
+            // A finding for one caller explains it; one for many points at the role.
+            if let (Some(role), Some(caller)) = (
+                finding.object.clone(),
+                subject.and_then(|p| analysis.caller(p)),
+            ) {
                 let (mut statements, _) =
                     explain::explain(world, &caller, ASSUME.action, &role, Some(&ASSUME));
                 // The role's trust policy first: it is what opens the account.
