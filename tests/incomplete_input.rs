@@ -158,6 +158,23 @@ fn a_missing_attached_policy_makes_its_holder_possibly_an_administrator() {
         "{text}"
     );
 
+    // So does the `admins` query.
+    let path = file("attached-query", &missing);
+    let out = common::iamlog(&[
+        "query",
+        "--format",
+        "json",
+        "--input",
+        path.to_str().unwrap(),
+        "admins",
+    ]);
+    let answer: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        answer[0]["answer"][0]["incomplete"],
+        json!(why),
+        "{answer:#}"
+    );
+
     // Twin: the policy is there and harmless.
     let present = authdetails(
         vec![user("u", &[], &["gone"], None)],

@@ -147,6 +147,9 @@ pub struct Admin {
     pub arn: String,
     /// True if only some requests are allowed everything.
     pub conditional: bool,
+    /// What it holds that the input lacks, taken to allow anything (left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
 }
 
 /// Access from outside the input: another account, everyone, an identity provider.
@@ -407,6 +410,7 @@ impl Analysis {
                 self.full_admins.get(&p).map(|&must| Admin {
                     arn: self.arn(p).to_string(),
                     conditional: !must,
+                    incomplete: self.compiled.assumed.get(&p).cloned().unwrap_or_default(),
                 })
             })
             .collect()
