@@ -242,8 +242,9 @@ pub struct Compiled {
     pub documents: Vec<Document>,
     /// Why answers may be incomplete (policies missing from the input, unmodelled rows).
     pub incomplete: Vec<String>,
-    /// Per user and role, the policies, groups and boundary it holds that the input lacks,
-    /// each taken to allow anything (conditional; [`crate::model::unknown`]), as sentences.
+    /// Per user and role (and group, whose members inherit its entries), the policies,
+    /// groups and boundary it holds that the input lacks, each taken to allow anything
+    /// (conditional; [`crate::model::unknown`]), as sentences.
     pub assumed: HashMap<Id, Vec<String>>,
     /// Special check ids.
     pub full: CheckId,
