@@ -158,6 +158,25 @@ fn a_missing_attached_policy_makes_its_holder_possibly_an_administrator() {
         "{text}"
     );
 
+    // So does the SARIF log, in the result's message and properties.
+    let path = file("attached-sarif", &missing);
+    let sarif: Value = serde_json::from_str(&common::iamlog(&[
+        "analyze",
+        "--format",
+        "sarif",
+        "--input",
+        path.to_str().unwrap(),
+    ]))
+    .unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["incomplete"], json!(why), "{result:#}");
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("Incomplete input: {}", why[0])),
+        "{result:#}"
+    );
     // So does the `admins` query.
     let path = file("attached-query", &missing);
     let out = common::iamlog(&[
