@@ -355,3 +355,31 @@ proptest! {
         prop_assert!(wrong.is_empty(), "seed {seed}\n{text}\n{}", wrong.join("\n"));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// The same, with a customer managed policy and a group taken out of the loaded input:
+    /// their attachments, boundaries and memberships now name what the input lacks, which both
+    /// sides read as a stand-in that may allow anything (issue #7).
+    #[test]
+    fn datalog_agrees_with_the_policy_core_when_policies_and_groups_are_missing(seed in any::<u64>()) {
+        let text = organisation(seed);
+        let mut world = iamlog::model::load_str("test.iam", &text).expect("loads");
+        let (policy, group) = (format!("/p{}", seed % 2), format!("g{}", (seed / 2) % 2));
+        for account in &mut world.accounts {
+            account.policies.retain(|p| p.is_aws_managed() || !p.arn.ends_with(&policy));
+            account.groups.retain(|g| g.name != group);
+        }
+        let analysis = Analysis::new(world);
+        let wrong = disagreements(&analysis);
+        prop_assert!(
+            wrong.is_empty(),
+            "seed {seed}, without policy {policy} and group {group}\n{text}\n{}",
+            wrong.join("\n")
+        );
+    }
+}

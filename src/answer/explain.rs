@@ -213,6 +213,10 @@ fn open_clauses(statement: &Statement, context: &Context, prefix: &str) -> Vec<S
                 && context.assumption(&c.key_lower, statement.effect).is_some()
         })
         .map(|c| {
+            // A stand-in for a policy the input lacks: its value says which, in words.
+            if crate::model::unknown::is_assumption(&c.key_lower) {
+                return format!("{prefix}{}", c.texts.join(", "));
+            }
             let values: Vec<String> = c.texts.iter().map(|t| format!("{t:?}")).collect();
             format!("{prefix}{} {} {}", c.operator, c.key, values.join(", "))
         })

@@ -159,6 +159,9 @@ pub struct Admin {
     pub arn: String,
     /// True if only some requests are allowed everything.
     pub conditional: bool,
+    /// What it holds that the input lacks, taken to allow anything (left out when empty).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
 }
 
 /// Access from outside the input: another account, everyone, an identity provider.
@@ -248,11 +251,16 @@ impl Analysis {
 
     fn from_parts(world: World, mut compiled: Compiled, derived: Derived) -> Analysis {
         // Parts of the input that could not be read are left out of the facts: say so, since
-        // a statement left out may be one that allows (spec "Sound").
+        // a statement left out may be one that allows (spec "Sound"). Policies the input names
+        // but lacks are not left out (they stand in as Allows, src/model/unknown.rs) and are
+        // listed one by one.
         let errors = world
             .diagnostics
             .iter()
-            .filter(|d| d.diagnostic.severity == crate::diag::Severity::Error)
+            .filter(|d| {
+                d.diagnostic.severity == crate::diag::Severity::Error
+                    && d.diagnostic.code != "missing-policy"
+            })
             .count();
         if errors > 0 {
             compiled.incomplete.push(format!(
@@ -414,6 +422,7 @@ impl Analysis {
                 self.full_admins.get(&p).map(|&must| Admin {
                     arn: self.arn(p).to_string(),
                     conditional: !must,
+                    incomplete: self.compiled.assumed.get(&p).cloned().unwrap_or_default(),
                 })
             })
             .collect()

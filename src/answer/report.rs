@@ -42,6 +42,11 @@ pub struct PrincipalReport {
     /// Classes of principals it reaches as a whole (compact reports only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reachable_classes: Vec<ReachedClass>,
+    /// What its answers rest on that the input lacks (left out when nothing): policies,
+    /// groups and a boundary it holds that are not in the input, each taken to allow anything
+    /// (conditional), and those of the principals its escalation path goes through.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
 }
 
 /// How a report lists what each principal reaches.
@@ -94,6 +99,7 @@ impl Analysis {
             let arn = node.name.clone();
             let admin = self.is_admin(p);
             let escalation = self.escalation(p);
+            let incomplete = self.assumed_for(p, escalation.as_ref());
             let (reachable, reachable_classes) = if reach == ReachList::None {
                 Default::default()
             } else {
@@ -152,6 +158,7 @@ impl Analysis {
                 escalates_to_admin: escalation,
                 reachable,
                 reachable_classes,
+                incomplete,
             });
         }
         for e in self.external_access() {
@@ -213,6 +220,30 @@ impl Analysis {
     }
 }
 
+impl Analysis {
+    /// What `p`'s answers rest on that the input lacks: its own missing policies, groups and
+    /// boundary, then those of the principals its escalation path acts as.
+    fn assumed_for(
+        &self,
+        p: crate::compile::universe::Id,
+        escalation: Option<&Escalation>,
+    ) -> Vec<String> {
+        let assumed = &self.compiled.assumed;
+        let mut out: Vec<String> = assumed.get(&p).cloned().unwrap_or_default();
+        let path = escalation.map(|e| &e.path[..]).unwrap_or_default();
+        for step in path {
+            let Some(q) = self.compiled.principal(&step.to) else {
+                continue;
+            };
+            for reason in assumed.get(&q).into_iter().flatten() {
+                out.push(format!("{} (on its escalation path): {reason}", step.to));
+            }
+        }
+        out.dedup();
+        out
+    }
+}
+
 impl Report {
     /// The report as text for people: findings by risk, then what each principal reaches.
     pub fn to_text(&self, explain: bool) -> String {
@@ -241,6 +272,12 @@ impl Report {
             let _ = writeln!(out, "\n{title}");
             for f in findings {
                 let _ = writeln!(out, "  [{}] {}", f.severity, f.message);
+                if matches!(kind, "admin" | "escalation") {
+                    let principal = self.principals.iter().find(|p| p.arn == f.subject);
+                    for why in principal.map(|p| &p.incomplete[..]).unwrap_or_default() {
+                        let _ = writeln!(out, "      incomplete: {why}");
+                    }
+                }
                 if explain && kind == "escalation" {
                     let path = self
                         .principals

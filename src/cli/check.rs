@@ -91,6 +91,12 @@ struct Answer {
     /// What the decision could not see (condition keys the request does not set, keys and
     /// actions the catalog does not know); empty if nothing was left open.
     undecided: Vec<String>,
+    /// True when the decision is `Allow` only because policies the input lacks (listed under
+    /// `incomplete`) are taken to allow anything: AWS's answer rests on what they hold.
+    conditional: bool,
+    /// When `conditional`: the decision of the policies the input holds alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    known_decision: Option<String>,
 }
 
 /// Decides the request and prints the decision with its deciding statements.
@@ -321,6 +327,8 @@ fn answer(
         context,
         incomplete,
         undecided: Vec::new(),
+        conditional: false,
+        known_decision: None,
     }
 }
 
@@ -386,7 +394,28 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
             args.resource
         )));
     }
-    let decision = decide(&request, &view.policies);
+    // What the input holds decides first. Policies it lacks stand in as Allows of anything
+    // under a condition no request sets (src/model/unknown.rs); if they could turn the
+    // decision into an Allow, the answer errs toward access: Allow, marked conditional, with
+    // the decision of the known policies beside it. They are never taken to deny.
+    let mut decision = decide(&request, &view.policies);
+    let mut known_decision = None;
+    if !view.assumed.is_empty() && decision.outcome != crate::policy::Outcome::Allow {
+        let mut open = request.clone();
+        open.context.insert(
+            crate::model::unknown::NOT_IN_INPUT_KEY,
+            ContextValue::Multi(view.assumed.clone()),
+        );
+        let possible = decide(&open, &view.policies);
+        if possible.outcome == crate::policy::Outcome::Allow {
+            known_decision = Some(decision.outcome.to_string());
+            decision = possible;
+        } else if possible.outcome == decision.outcome {
+            // Denied either way: name what still blocks it when they allow anything (the
+            // known policies alone would blame the missing identity permission).
+            decision = possible;
+        }
+    }
     let document = |source: Source, policy: usize| -> Option<crate::model::Document> {
         match source {
             Source::Identity => view.identity_documents.get(policy).cloned(),
@@ -414,6 +443,8 @@ fn run_on_inputs(args: &Args, caller: Caller) -> Result<ExitCode, UsageError> {
     };
     let mut answer = answer(&decision, &request.context, &locate, incomplete);
     answer.undecided = crate::undecided::reasons(&request, &view.policies);
+    answer.conditional = known_decision.is_some();
+    answer.known_decision = known_decision;
     print_answer(&answer, args.format);
     Ok(ExitCode::SUCCESS)
 }
@@ -429,7 +460,13 @@ fn print_answer(answer: &Answer, format: Format) {
 }
 
 fn print_text(answer: &Answer) {
-    println!("{}", answer.decision);
+    match &answer.known_decision {
+        Some(known) => println!(
+            "{} (conditional: only if policies the input lacks allow it; the input alone gives {known})",
+            answer.decision
+        ),
+        None => println!("{}", answer.decision),
+    }
     if let Some(b) = &answer.blocked_by {
         println!("  blocked: {b}");
     }

@@ -17,11 +17,11 @@ pub mod scope;
 pub mod techniques;
 pub mod universe;
 
-use crate::model::{Document, Role, User, World};
+use crate::model::{unknown, Document, Role, User, World};
 use crate::policy::document::{RequestView, ResourceQuery};
 use crate::policy::{arn::Fields, document::PrincipalElement, PrincipalMatch};
 use crate::policy::{
-    Caller, Context, ContextValue, Effect, Policy, PrincipalEntry, Stance, Statement,
+    Caller, Context, ContextValue, Effect, Policy, PolicyKind, PrincipalEntry, Stance, Statement,
 };
 use scope::Inventory;
 use std::collections::{HashMap, HashSet};
@@ -247,6 +247,10 @@ pub struct Compiled {
     pub documents: Vec<Document>,
     /// Why answers may be incomplete (policies missing from the input, unmodelled rows).
     pub incomplete: Vec<String>,
+    /// Per user and role (and group, whose members inherit its entries), the policies,
+    /// groups and boundary it holds that the input lacks, each taken to allow anything
+    /// (conditional; [`crate::model::unknown`]), as sentences.
+    pub assumed: HashMap<Id, Vec<String>>,
     /// Special check ids.
     pub full: CheckId,
     /// `sts:AssumeRole`.
@@ -404,6 +408,8 @@ struct Compiler<'w> {
     principals: Vec<Holder>,
     principal_index: HashMap<String, Id>,
     incomplete: Vec<String>,
+    /// Per user, group and role: what it holds that the input lacks (see [`Compiled::assumed`]).
+    assumed: HashMap<Id, Vec<String>>,
     inventory: Inventory,
     organization_known: bool,
 }
@@ -427,6 +433,7 @@ impl<'w> Compiler<'w> {
             principals: Vec::new(),
             principal_index: HashMap::new(),
             incomplete: Vec::new(),
+            assumed: HashMap::new(),
             inventory: Inventory::default(),
             organization_known: world.organization.is_some(),
         }
@@ -475,6 +482,7 @@ impl<'w> Compiler<'w> {
             statements: self.statements,
             documents: self.documents,
             incomplete: self.incomplete,
+            assumed: self.assumed,
             full,
             assume,
             create_role,
@@ -494,16 +502,33 @@ impl<'w> Compiler<'w> {
         id
     }
 
-    fn managed(&mut self, arn: &str, holder: &str) -> Option<Pol> {
+    /// The default version of managed policy `arn`, attached to `holder` (node `id`) as an
+    /// identity policy or as its boundary. One the input lacks stands in as a policy that may
+    /// allow anything ([`crate::model::unknown`]), and is reported for the holder.
+    fn managed(&mut self, arn: &str, holder: &str, id: Id, boundary: bool) -> Pol {
         let world = self.world;
-        match world.managed_policy(arn).and_then(|p| p.default_version()) {
-            Some(v) => Some(self.document(&v.document)),
-            None => {
-                self.incomplete
-                    .push(format!("{arn} (attached to {holder}) is not in the input"));
-                None
-            }
+        if let Some(v) = world.managed_policy(arn).and_then(|p| p.default_version()) {
+            return self.document(&v.document);
         }
+        let (what, kind) = if boundary {
+            ("boundary ", PolicyKind::Boundary)
+        } else {
+            ("", PolicyKind::Identity)
+        };
+        self.incomplete.push(format!(
+            "{what}{arn} (attached to {holder}) is not in the input: taken to allow anything (conditional)"
+        ));
+        let reason = if boundary {
+            format!("boundary {arn} is not in the input: taken to allow anything (conditional)")
+        } else if self.universe.node(id).kind == NodeKind::Group {
+            // Its members inherit the sentence.
+            format!("{arn} is attached to {holder} but not in the input: taken to allow anything (conditional)")
+        } else {
+            format!("{arn} is attached but not in the input: taken to allow anything (conditional)")
+        };
+        self.assumed.entry(id).or_default().push(reason);
+        let condition = unknown::policy_condition(arn, holder, boundary);
+        self.document(&unknown::unknown_policy(arn, &condition, kind))
     }
 
     /// Principals, groups, attachments and boundaries (spec §5 "policies in force", §8).
@@ -521,7 +546,7 @@ impl<'w> Compiler<'w> {
                     .map(|p| self.document(&p.document))
                     .collect();
                 for arn in &group.attached {
-                    pols.extend(self.managed(arn, &group.arn));
+                    pols.push(self.managed(arn, &group.arn, g, false));
                 }
                 for pol in pols {
                     self.facts.attached.push((g, pol));
@@ -541,9 +566,26 @@ impl<'w> Compiler<'w> {
                 for name in &user.groups {
                     match groups.get(name.as_str()) {
                         Some(&g) => self.facts.member.push((id, g)),
-                        None => self
-                            .incomplete
-                            .push(format!("group {name} of {} is not in the input", user.arn)),
+                        None => {
+                            // Its policies are unknown: the user holds a stand-in that may
+                            // allow anything.
+                            self.incomplete.push(format!(
+                                "group {name} of {} is not in the input: its policies are taken to allow anything (conditional)",
+                                user.arn
+                            ));
+                            self.assumed.entry(id).or_default().push(format!(
+                                "group {name} is not in the input: its policies are taken to allow anything (conditional)"
+                            ));
+                            let condition = unknown::group_condition(name, &user.arn);
+                            let document = unknown::unknown_policy(
+                                &format!("group {name} of {}", user.arn),
+                                &condition,
+                                PolicyKind::Identity,
+                            );
+                            let pol = self.document(&document);
+                            self.facts.attached.push((id, pol));
+                            self.holders[pol as usize].push(id);
+                        }
                     }
                 }
                 self.boundary(id, user.boundary.as_deref(), &user.arn);
@@ -581,7 +623,12 @@ impl<'w> Compiler<'w> {
                 }
             }
         }
-        // Members hold their groups' documents.
+        // Members hold their groups' documents, and what their groups lack.
+        for &(user, group) in &self.facts.member {
+            if let Some(reasons) = self.assumed.get(&group).cloned() {
+                self.assumed.entry(user).or_default().extend(reasons);
+            }
+        }
         let by_group: HashMap<Id, Vec<Pol>> =
             self.facts
                 .group_policy
@@ -607,7 +654,7 @@ impl<'w> Compiler<'w> {
     ) {
         let mut pols: Vec<Pol> = inline.iter().map(|p| self.document(&p.document)).collect();
         for arn in attached {
-            pols.extend(self.managed(arn, holder));
+            pols.push(self.managed(arn, holder, id, false));
         }
         for pol in pols {
             self.facts.attached.push((id, pol));
@@ -615,10 +662,11 @@ impl<'w> Compiler<'w> {
         }
     }
 
-    /// A principal's permissions boundary. One the input lacks is reported as incomplete by
-    /// [`Compiler::managed`], and the principal is treated as unbounded (toward access).
+    /// A principal's permissions boundary. One the input lacks stands in as a boundary that
+    /// may allow anything ([`Compiler::managed`]): it cannot be shown to restrict, and the
+    /// principal's answers are conditional on it.
     fn boundary(&mut self, id: Id, boundary: Option<&str>, holder: &str) {
-        if let Some(pol) = boundary.and_then(|arn| self.managed(arn, holder)) {
+        if let Some(pol) = boundary.map(|arn| self.managed(arn, holder, id, true)) {
             self.facts.boundary.push((id, pol));
             self.holders[pol as usize].push(id);
         }

@@ -793,7 +793,7 @@ pub fn resolve(world: &mut World) {
                 // Text-language users name groups of their own file, checked there (lang).
                 let checked = u.origin.text.is_some();
                 if !checked && !group_names.contains(g.as_str()) {
-                    let d = Diagnostic::warning("missing-group", "/GroupList", format!("user {} is in group \"{g}\", which is not in the input: its policies are unknown", u.arn));
+                    let d = Diagnostic::warning("missing-group", "/GroupList", format!("user {} is in group \"{g}\", which is not in the input: its policies are unknown, and taken to allow anything (conditionally)", u.arn));
                     missing.push((d, u.origin.clone()));
                 }
             }
@@ -822,7 +822,7 @@ pub fn resolve(world: &mut World) {
                 Some(p) => added.push(bundled_policy(&arn, p)),
                 None if checked_by_text(&origin, &arn, &account.id) => {}
                 None => {
-                    let d = Diagnostic::error("missing-policy", "", format!("{by} uses {arn}, which is neither in the input nor a known AWS managed policy: its permissions are unknown"));
+                    let d = Diagnostic::error("missing-policy", "", format!("{by} uses {arn}, which is neither in the input nor a known AWS managed policy: its permissions are unknown, and taken to allow anything (conditionally)"));
                     missing.push((d, origin));
                 }
             }

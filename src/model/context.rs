@@ -2,9 +2,10 @@
 //! resource, and the context keys AWS would fill in (spec §3 "Context iamlog supplies", §5).
 
 use super::organizations::RCP_FULL_AWS_ACCESS_ID;
+use super::unknown::{group_condition, policy_condition, unknown_policy};
 use super::{Account, Document, Organization, World};
 use crate::policy::arn::Arn;
-use crate::policy::{Caller, Context, ContextValue, PolicySet};
+use crate::policy::{Caller, Context, ContextValue, PolicyKind, PolicySet};
 
 /// The policies and context of one request, drawn from the model.
 #[derive(Debug, Clone)]
@@ -27,6 +28,9 @@ pub struct PrincipalView {
     /// Why the answer may be incomplete (a policy the input does not hold, a group that is
     /// missing). Empty when the model is complete for this request.
     pub incomplete: Vec<String>,
+    /// The conditions of the stand-ins for identity policies, groups and boundaries the input
+    /// lacks ([`super::unknown`]): each is taken to allow anything when its condition holds.
+    pub assumed: Vec<String>,
 }
 
 impl World {
@@ -47,6 +51,7 @@ impl World {
             rcp_documents: Vec::new(),
             context: Context::new(),
             incomplete: Vec::new(),
+            assumed: Vec::new(),
         };
         self.caller_side(caller, &mut view);
         let owner = resource_account
@@ -81,8 +86,13 @@ impl World {
         }
         let Some(account) = account else {
             view.incomplete.push(format!(
-                "account {account_id} is not in the input: its identity policies are unknown"
+                "account {account_id} is not in the input: its identity policies are unknown, taken to allow anything (conditional)"
             ));
+            if let Some(arn) = identity_arn(caller) {
+                let condition =
+                    format!("the identity policies of {arn} (account not in the input) allow it");
+                unknown_identity(&arn, condition, view);
+            }
             return;
         };
         match caller {
@@ -97,23 +107,33 @@ impl World {
 
     fn user_side(&self, account: &Account, arn: &str, view: &mut PrincipalView) {
         let Some(user) = account.users.iter().find(|u| u.arn == arn) else {
-            view.incomplete.push(format!("{arn} is not in the input"));
+            view.incomplete.push(format!(
+                "{arn} is not in the input: its identity policies are unknown, taken to allow anything (conditional)"
+            ));
+            let condition = format!("the identity policies of {arn} (not in the input) allow it");
+            unknown_identity(arn, condition, view);
             return;
         };
         let mut documents: Vec<Document> = user.inline.iter().map(|p| p.document.clone()).collect();
-        documents.extend(self.attached(&user.attached, view));
+        documents.extend(self.attached(&user.attached, &user.arn, view));
         for name in &user.groups {
             match account.groups.iter().find(|g| &g.name == name) {
                 Some(g) => {
                     documents.extend(g.inline.iter().map(|p| p.document.clone()));
-                    documents.extend(self.attached(&g.attached, view));
+                    documents.extend(self.attached(&g.attached, &g.arn, view));
                 }
-                None => view
-                    .incomplete
-                    .push(format!("group {name} is not in the input")),
+                None => {
+                    view.incomplete.push(format!(
+                        "group {name} is not in the input: its policies are taken to allow anything (conditional)"
+                    ));
+                    let condition = group_condition(name, &user.arn);
+                    let name = format!("group {name} of {}", user.arn);
+                    documents.push(unknown_policy(&name, &condition, PolicyKind::Identity));
+                    view.assumed.push(condition);
+                }
             }
         }
-        self.set_identity(documents, user.boundary.as_deref(), view);
+        self.set_identity(documents, user.boundary.as_deref(), &user.arn, view);
         view.context
             .insert("aws:username", ContextValue::Single(user.name.clone()));
         if let Some(id) = &user.id {
@@ -132,13 +152,18 @@ impl World {
 
     fn role_side(&self, account: &Account, name: &str, view: &mut PrincipalView) {
         let Some(role) = account.roles.iter().find(|r| r.name == name) else {
-            view.incomplete
-                .push(format!("role {name} of {} is not in the input", account.id));
+            view.incomplete.push(format!(
+                "role {name} of {} is not in the input: its identity policies are unknown, taken to allow anything (conditional)",
+                account.id
+            ));
+            let arn = format!("arn:aws:iam::{}:role/{name}", account.id);
+            let condition = format!("the identity policies of {arn} (not in the input) allow it");
+            unknown_identity(&arn, condition, view);
             return;
         };
         let mut documents: Vec<Document> = role.inline.iter().map(|p| p.document.clone()).collect();
-        documents.extend(self.attached(&role.attached, view));
-        self.set_identity(documents, role.boundary.as_deref(), view);
+        documents.extend(self.attached(&role.attached, &role.arn, view));
+        self.set_identity(documents, role.boundary.as_deref(), &role.arn, view);
         // Service-linked roles are exempt from SCPs (spec §5); the model knows the path even
         // when the caller is a session, whose ARN does not carry it.
         if role.is_service_linked() {
@@ -155,13 +180,21 @@ impl World {
         }
     }
 
-    /// The default versions of attached managed policies; a missing one makes the view incomplete.
-    fn attached(&self, arns: &[String], view: &mut PrincipalView) -> Vec<Document> {
+    /// The default versions of the managed policies attached to `holder`; a missing one makes
+    /// the view incomplete, and stands in as a policy that may allow anything.
+    fn attached(&self, arns: &[String], holder: &str, view: &mut PrincipalView) -> Vec<Document> {
         let mut out = Vec::new();
         for arn in arns {
             match self.managed_policy(arn).and_then(|p| p.default_version()) {
                 Some(v) => out.push(v.document.clone()),
-                None => view.incomplete.push(format!("{arn} is not in the input")),
+                None => {
+                    view.incomplete.push(format!(
+                        "{arn} (attached to {holder}) is not in the input: taken to allow anything (conditional)"
+                    ));
+                    let condition = policy_condition(arn, holder, false);
+                    out.push(unknown_policy(arn, &condition, PolicyKind::Identity));
+                    view.assumed.push(condition);
+                }
             }
         }
         out
@@ -171,20 +204,27 @@ impl World {
         &self,
         documents: Vec<Document>,
         boundary: Option<&str>,
+        holder: &str,
         view: &mut PrincipalView,
     ) {
         view.policies.identity = documents.iter().map(|d| d.policy.clone()).collect();
         view.identity_documents = documents;
         if let Some(arn) = boundary {
-            match self.managed_policy(arn).and_then(|p| p.default_version()) {
-                Some(v) => {
-                    view.policies.boundaries = vec![v.document.policy.clone()];
-                    view.boundary_document = Some(v.document.clone());
+            let document = match self.managed_policy(arn).and_then(|p| p.default_version()) {
+                Some(v) => v.document.clone(),
+                None => {
+                    // Read toward access: the boundary may allow anything (it cannot be
+                    // shown to restrict), never certainly.
+                    view.incomplete.push(format!(
+                        "boundary {arn} (of {holder}) is not in the input: taken to allow anything (conditional)"
+                    ));
+                    let condition = policy_condition(arn, holder, true);
+                    view.assumed.push(condition.clone());
+                    unknown_policy(arn, &condition, PolicyKind::Boundary)
                 }
-                None => view
-                    .incomplete
-                    .push(format!("boundary {arn} is not in the input")),
-            }
+            };
+            view.policies.boundaries = vec![document.policy.clone()];
+            view.boundary_document = Some(document);
         }
     }
 
@@ -296,6 +336,25 @@ impl Organization {
         ids.reverse();
         ids
     }
+}
+
+/// The IAM user or role ARN behind a caller whose identity policies the input lacks (a role
+/// session stands for its role).
+fn identity_arn(caller: &Caller) -> Option<String> {
+    match caller {
+        Caller::User { arn, .. } => Some(arn.clone()),
+        Caller::Role { account, name, .. } => Some(format!("arn:aws:iam::{account}:role/{name}")),
+        _ => None,
+    }
+}
+
+/// The identity side of a caller the input does not hold: one stand-in policy that may allow
+/// anything.
+fn unknown_identity(arn: &str, condition: String, view: &mut PrincipalView) {
+    let document = unknown_policy(arn, &condition, PolicyKind::Identity);
+    view.policies.identity = vec![document.policy.clone()];
+    view.identity_documents = vec![document];
+    view.assumed.push(condition);
 }
 
 fn policies_of(chain: &[Vec<Document>]) -> Vec<Vec<std::sync::Arc<crate::policy::Policy>>> {

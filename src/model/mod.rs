@@ -11,6 +11,7 @@ mod load;
 pub mod organizations;
 pub mod resources;
 mod summary;
+pub mod unknown;
 
 pub use authdetails::resolve;
 pub use context::PrincipalView;

@@ -234,6 +234,19 @@ fn result(
         message.push_str(". ");
         message.push_str(&evidence.detail);
     }
+    // What an administrator or an escalation rests on that the input lacks (issue #7).
+    let incomplete: &[String] = match finding.kind {
+        "admin" | "escalation" => report
+            .principals
+            .iter()
+            .find(|p| p.arn == finding.subject)
+            .map_or(&[], |p| &p.incomplete[..]),
+        _ => &[],
+    };
+    for why in incomplete {
+        message.push_str(". Incomplete input: ");
+        message.push_str(why);
+    }
     let mut out = json!({
         "ruleId": evidence.rule,
         "level": level(finding.severity),
@@ -249,6 +262,9 @@ fn result(
             "conditional": finding.conditional,
         },
     });
+    if !incomplete.is_empty() {
+        out["properties"]["incomplete"] = json!(incomplete);
+    }
     if let Some(i) = index {
         out["ruleIndex"] = json!(i);
     }
