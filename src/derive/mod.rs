@@ -117,26 +117,34 @@ crepe! {
 
     // ---- §5 step 5: identity statements that apply to the principal, by effect and scope.
     struct IdHit(Id, Stmt, CheckId, bool);
-    IdHit(p, s, c, m) <- InForce(p, pol), Statement(pol, s), Applies(s, c, q, m), (q == ANY || q == p);
+    // A statement held by everyone is stored once (ANY); one decided per principal, per
+    // holder. Each is looked up by its key, never scanned.
+    IdHit(p, s, c, m) <- InForce(p, pol), Statement(pol, s), Applies(s, c, ANY, m);
+    IdHit(p, s, c, m) <- InForce(p, pol), Statement(pol, s), Applies(s, c, p, m);
     struct IdAllow(Id, CheckId, Id, bool);
-    IdAllow(p, c, x, m) <- IdHit(p, s, c, m), Allows(s), On(s, q, x, m), (q == ANY || q == p);
+    IdAllow(p, c, x, m) <- IdHit(p, s, c, m), Allows(s), On(s, ANY, x, m);
+    IdAllow(p, c, x, m) <- IdHit(p, s, c, m), Allows(s), On(s, p, x, m);
     struct RawDeny(Id, CheckId, Id, bool);
-    RawDeny(p, c, x, m) <- IdHit(p, s, c, m), !Allows(s), On(s, q, x, m), (q == ANY || q == p);
+    RawDeny(p, c, x, m) <- IdHit(p, s, c, m), !Allows(s), On(s, ANY, x, m);
+    RawDeny(p, c, x, m) <- IdHit(p, s, c, m), !Allows(s), On(s, p, x, m);
 
     // ---- §5 step 4: the permissions boundary must allow too; its Denies deny.
     struct Bounded(Id);
     Bounded(p) <- Boundary(p, _);
     struct PbHit(Id, Stmt, CheckId, bool);
-    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, q, m), (q == ANY || q == p);
+    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, ANY, m);
+    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, p, m);
     struct PbAllow(Id, CheckId, Id, bool);
-    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, q, x, m), (q == ANY || q == p);
-    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, q, x, m), (q == ANY || q == p);
+    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, ANY, x, m);
+    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, p, x, m);
+    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, ANY, x, m);
+    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, p, x, m);
 
     // ---- §5 step 2: every SCP level of the caller's account must allow; any SCP Deny denies.
     struct LevelAllow(Level, Id, CheckId, Id, bool);
     LevelAllow(l, q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), Allows(s), Applies(s, c, q, m), On(s, q, x, m);
     struct AcctDeny(Acct, CheckId, Id, bool);
-    AcctDeny(a, c, x, m) <- ScpLevel(a, l), LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, q, m), (q == ANY), On(s, q, x, m);
+    AcctDeny(a, c, x, m) <- ScpLevel(a, l), LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
     struct ScpDenyFor(Id, CheckId, Id, bool);
     ScpDenyFor(q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, q, m), (q != ANY), On(s, q, x, m), Principal(q, a), ScpLevel(a, l);
 
@@ -294,7 +302,7 @@ crepe! {
     pub struct Unbounded(Id, bool);
     Unbounded(p, m) <- Guarded(p, c, _, m), Special(c, code), (code == special::FULL);
     struct GroupFull(Id, bool);
-    GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, q, m), (q == ANY), Special(c, code), (code == special::FULL), On(s, q, x, m), IsAnyScope(x);
+    GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), Special(c, code), (code == special::FULL), On(s, ANY, x, m), IsAnyScope(x);
     struct AcctFull(Acct, bool);
     AcctFull(a, m) <- CandAcct(a, c, _, m), Special(c, code), (code == special::FULL), !AcctFullBlocked(a, m);
     struct AcctFullBlocked(Acct, bool);
