@@ -167,11 +167,11 @@ crepe! {
     Cand(p, c, k, m) <- IdAllow(p, c, k, m), CrossAccount(c), CheckClass(c, _, k);
     Cand(p, c, t, m) <- IdAllow(p, c, t, m), CrossAccount(c), InClass(t, k), CheckClass(c, _, k);
     // §6: a trust naming the caller is decided without an identity Allow.
-    Cand(p, c, r, m) <- TrustNamed(r, p, m), Special(c, code), (code == special::ASSUME);
-    Cand(p, c, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME);
-    Cand(p, c, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME);
+    Cand(p, c, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME);
+    Cand(p, c, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME);
+    Cand(p, c, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME);
     // The administrator test is asked of everyone.
-    Cand(p, c, k, m) <- Principal(p, a), Special(c, code), (code == special::FULL), CheckClass(c, a, k), Mode(m);
+    Cand(p, c, k, m) <- Principal(p, a), Special(c, special::FULL), CheckClass(c, a, k), Mode(m);
 
     // A class is decided as a whole, for the members no statement of the principal names;
     // the members some statement names are decided one by one.
@@ -181,7 +181,7 @@ crepe! {
     Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, t, m), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, t, m), InClass(t, k);
     struct AcctMention(Acct, CheckId, Id, bool);
-    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, q, c, t, m), (q == ANY), InClass(t, _);
+    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, t, m), InClass(t, _);
     AcctMention(a, c, t, m) <- AcctDeny(a, c, t, m), InClass(t, _);
     Cand(p, c, t, m) <- Mention(p, c, t, m);
     // A NotResource that leaves members of a class out: they are decided one by one.
@@ -189,7 +189,7 @@ crepe! {
     Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, y, m), Excluded(y, t), InClass(t, k);
-    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, q, c, y, m), (q == ANY), Excluded(y, t);
+    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Excluded(y, t);
     AcctMention(a, c, t, m) <- AcctDeny(a, c, y, m), Excluded(y, t);
 
     // ---- §5: the decision for each candidate.
@@ -206,7 +206,7 @@ crepe! {
     struct CandAcct(Acct, CheckId, Id, bool);
     CandAcct(a, c, x, m) <- Cand(p, c, x, m), Principal(p, a);
     struct LevelOk(Level, CheckId, Id, bool);
-    LevelOk(l, c, x, m) <- CandAcct(a, c, x, m), ScpLevel(a, l), Within(x, y), LevelAllow(l, q, c, y, m), (q == ANY);
+    LevelOk(l, c, x, m) <- CandAcct(a, c, x, m), ScpLevel(a, l), Within(x, y), LevelAllow(l, ANY, c, y, m);
     struct LevelOkFor(Level, Id, CheckId, Id, bool);
     LevelOkFor(l, p, c, x, m) <- Cand(p, c, x, m), Within(x, y), LevelAllow(l, p, c, y, m);
     struct ScpMiss(Id, CheckId, Id, bool);
@@ -251,15 +251,15 @@ crepe! {
     pub struct Assumes(Id, Id, bool);
     // Same account: a trust naming the caller suffices with no identity permission (its
     // boundary, the SCPs and any Deny still apply, §5).
-    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, code), (code == special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     // Otherwise (another account, or a trust naming only the account): the trust and the
     // caller's own Allow of sts:AssumeRole on the role.
     struct AllowedRole(Id, Id, bool);
-    AllowedRole(p, r, m) <- Allowed(p, c, r, m), Special(c, code), (code == special::ASSUME);
-    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
-    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, code), (code == special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
+    AllowedRole(p, r, m) <- Special(c, special::ASSUME), Allowed(p, c, r, m);
+    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
+    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
     AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k), !AssumeExcept(p, r, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustNamed(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
@@ -268,7 +268,7 @@ crepe! {
     Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublicFrom(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     @output
     pub struct AssumeHub(Id, Id, bool);
-    AssumeHub(p, k, m) <- ClassAllowed(p, c, k, m), Special(c, code), (code == special::ASSUME);
+    AssumeHub(p, k, m) <- Special(c, special::ASSUME), ClassAllowed(p, c, k, m);
     @output
     pub struct AssumeHubTarget(Id, Acct, Id, bool);
     AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
@@ -287,7 +287,7 @@ crepe! {
     struct HasHubExcept(Id, Tech, Id, bool);
     HasHubExcept(p, v, k, m) <- HubExcept(p, v, t, m), InClass(t, k);
     struct AssumeExcept(Id, Id, bool);
-    AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, code), (code == special::ASSUME), Except(p, c, r, m), InClass(r, k);
+    AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, special::ASSUME), Except(p, c, r, m), InClass(r, k);
     struct HasAssumeExcept(Id, Id, bool);
     HasAssumeExcept(p, k, m) <- AssumeExcept(p, r, m), InClass(r, k);
     struct TargetEsc(Id, bool);
@@ -297,17 +297,17 @@ crepe! {
     // ---- §10 "admin(q)": allowed * on * after boundary and SCPs.
     @output
     pub struct FullAdmin(Id, bool);
-    FullAdmin(p, m) <- Allowed(p, c, _, m), Special(c, code), (code == special::FULL);
+    FullAdmin(p, m) <- Special(c, special::FULL), Allowed(p, c, _, m);
     @output
     pub struct Unbounded(Id, bool);
-    Unbounded(p, m) <- Guarded(p, c, _, m), Special(c, code), (code == special::FULL);
+    Unbounded(p, m) <- Special(c, special::FULL), Guarded(p, c, _, m);
     struct GroupFull(Id, bool);
-    GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), Special(c, code), (code == special::FULL), On(s, ANY, x, m), IsAnyScope(x);
+    GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), Special(c, special::FULL), On(s, ANY, x, m), IsAnyScope(x);
     struct AcctFull(Acct, bool);
-    AcctFull(a, m) <- CandAcct(a, c, _, m), Special(c, code), (code == special::FULL), !AcctFullBlocked(a, m);
+    AcctFull(a, m) <- Special(c, special::FULL), CandAcct(a, c, _, m), !AcctFullBlocked(a, m);
     struct AcctFullBlocked(Acct, bool);
-    AcctFullBlocked(a, m) <- CandAcct(a, c, k, m), Special(c, code), (code == special::FULL), ScpLevel(a, l), !LevelOk(l, c, k, m);
-    AcctFullBlocked(a, m) <- CandAcct(a, c, k, m), Special(c, code), (code == special::FULL), Within(k, y), AcctDeny(a, c, y, m);
+    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), ScpLevel(a, l), !LevelOk(l, c, k, m);
+    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), Within(k, y), AcctDeny(a, c, y, m);
 
     // ---- §10 "+any" to oneself: the principal can give itself any permission.
     struct SelfEmpower(Id, Tech, bool);
@@ -325,7 +325,7 @@ crepe! {
     SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, k), GroupFull(x, m2), !HubExcept(p, v, x, m1), Unbounded(p, m3), let m = (m1 && m2 && m3);
     // Row 11: create a role (trusting oneself) and give it any policy; the new role has no
     // boundary, and its account's SCPs apply.
-    SelfAdmin(p, CREATE_ROLE_TECH, m) <- Special(c, code), (code == special::CREATE_ROLE), Principal(p, a), CheckClass(c, a, k), Allowed(p, c, k, m1), Special(c2, code2), (code2 == special::ROLE_POLICY), CheckClass(c2, a, k2), Allowed(p, c2, k2, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
+    SelfAdmin(p, CREATE_ROLE_TECH, m) <- Special(c, special::CREATE_ROLE), Principal(p, a), CheckClass(c, a, k), Allowed(p, c, k, m1), Special(c2, special::ROLE_POLICY), CheckClass(c2, a, k2), Allowed(p, c2, k2, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
 
     // ---- §10: escalation to administrator, asked backwards from the administrators.
     @output
