@@ -11,7 +11,7 @@ use std::fmt::Write;
 /// The report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// Every user and role.
+    /// Every user and role, sorted by ARN.
     pub principals: Vec<PrincipalReport>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
@@ -249,6 +249,13 @@ impl Report {
     pub fn to_text(&self, explain: bool) -> String {
         let mut out = String::new();
         let count = |kind: &str| self.findings.iter().filter(|f| f.kind == kind).count();
+        // Principals are sorted by ARN.
+        let principal = |arn: &str| {
+            self.principals
+                .binary_search_by(|p| p.arn.as_str().cmp(arn))
+                .ok()
+                .map(|i| &self.principals[i])
+        };
         let _ = writeln!(
             out,
             "{} principals: {} administrators, {} can escalate to administrator, {} external accesses, {} cross-account assumptions",
@@ -273,17 +280,13 @@ impl Report {
             for f in findings {
                 let _ = writeln!(out, "  [{}] {}", f.severity, f.message);
                 if matches!(kind, "admin" | "escalation") {
-                    let principal = self.principals.iter().find(|p| p.arn == f.subject);
+                    let principal = principal(&f.subject);
                     for why in principal.map(|p| &p.incomplete[..]).unwrap_or_default() {
                         let _ = writeln!(out, "      incomplete: {why}");
                     }
                 }
                 if explain && kind == "escalation" {
-                    let path = self
-                        .principals
-                        .iter()
-                        .find(|p| p.arn == f.subject)
-                        .and_then(|p| p.escalates_to_admin.as_ref());
+                    let path = principal(&f.subject).and_then(|p| p.escalates_to_admin.as_ref());
                     for step in path.map(|e| &e.path[..]).unwrap_or_default() {
                         for line in step.explained_lines("      ") {
                             let _ = writeln!(out, "{line}");
