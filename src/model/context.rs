@@ -106,7 +106,7 @@ impl World {
     }
 
     fn user_side(&self, account: &Account, arn: &str, view: &mut PrincipalView) {
-        let Some(user) = account.users.iter().find(|u| u.arn == arn) else {
+        let Some(user) = self.user(account, arn) else {
             view.incomplete.push(format!(
                 "{arn} is not in the input: its identity policies are unknown, taken to allow anything (conditional)"
             ));
@@ -151,7 +151,7 @@ impl World {
     }
 
     fn role_side(&self, account: &Account, name: &str, view: &mut PrincipalView) {
-        let Some(role) = account.roles.iter().find(|r| r.name == name) else {
+        let Some(role) = self.role(account, name) else {
             view.incomplete.push(format!(
                 "role {name} of {} is not in the input: its identity policies are unknown, taken to allow anything (conditional)",
                 account.id

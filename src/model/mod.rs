@@ -24,7 +24,7 @@ use crate::diag::{Diagnostic, Located};
 use crate::policy::Policy;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A source file, kept so answers can point back into it.
 #[derive(Debug, Clone)]
@@ -460,6 +460,42 @@ pub struct World {
     pub resource_policies: Vec<ResourcePolicy>,
     /// Errors and warnings found while loading, located.
     pub diagnostics: Vec<Located>,
+    /// Where managed policies, users and roles sit, built on first lookup.
+    index: OnceLock<Index>,
+}
+
+/// Positions in [`World::accounts`] by name, so that lookups do not scan every account.
+/// Every hit is checked against the name asked for, and a miss falls back to a scan, so an
+/// index built before a later change can slow a lookup but never make it wrong.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// Managed policies by ARN (the first of each ARN, as a scan finds it).
+    policies: HashMap<String, (usize, usize)>,
+    /// Users by ARN.
+    users: HashMap<String, (usize, usize)>,
+    /// Roles by account ID and name.
+    roles: HashMap<(String, String), (usize, usize)>,
+}
+
+impl Index {
+    fn build(accounts: &[Account]) -> Index {
+        let mut index = Index::default();
+        for (a, account) in accounts.iter().enumerate() {
+            for (i, p) in account.policies.iter().enumerate() {
+                index.policies.entry(p.arn.clone()).or_insert((a, i));
+            }
+            for (i, u) in account.users.iter().enumerate() {
+                index.users.entry(u.arn.clone()).or_insert((a, i));
+            }
+            for (i, r) in account.roles.iter().enumerate() {
+                index
+                    .roles
+                    .entry((account.id.clone(), r.name.clone()))
+                    .or_insert((a, i));
+            }
+        }
+        index
+    }
 }
 
 impl World {
@@ -470,6 +506,7 @@ impl World {
 
     /// The account with this ID, created empty if absent.
     pub fn account_mut(&mut self, id: &str) -> &mut Account {
+        self.index = OnceLock::new();
         match self.accounts.iter().position(|a| a.id == id) {
             Some(i) => &mut self.accounts[i],
             None => {
@@ -485,10 +522,42 @@ impl World {
     /// A managed policy by ARN, from whichever account holds it (loading adds the bundled AWS
     /// managed policies that accounts attach but their input does not include).
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
+        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        if let Some(&(a, i)) = index.policies.get(arn) {
+            let hit = self.accounts.get(a).and_then(|a| a.policies.get(i));
+            if let Some(p) = hit.filter(|p| p.arn == arn) {
+                return Some(p);
+            }
+        }
         self.accounts
             .iter()
             .flat_map(|a| &a.policies)
             .find(|p| p.arn == arn)
+    }
+
+    /// The user with this ARN in `account`.
+    pub fn user<'a>(&'a self, account: &'a Account, arn: &str) -> Option<&'a User> {
+        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        if let Some(&(a, i)) = index.users.get(arn) {
+            let hit = self.accounts.get(a).and_then(|a| a.users.get(i));
+            if let Some(u) = hit.filter(|u| u.arn == arn && self.accounts[a].id == account.id) {
+                return Some(u);
+            }
+        }
+        account.users.iter().find(|u| u.arn == arn)
+    }
+
+    /// The role named `name` in `account`.
+    pub fn role<'a>(&'a self, account: &'a Account, name: &str) -> Option<&'a Role> {
+        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        let key = (account.id.clone(), name.to_string());
+        if let Some(&(a, i)) = index.roles.get(&key) {
+            let hit = self.accounts.get(a).and_then(|a| a.roles.get(i));
+            if let Some(r) = hit.filter(|r| r.name == name && self.accounts[a].id == account.id) {
+                return Some(r);
+            }
+        }
+        account.roles.iter().find(|r| r.name == name)
     }
 
     /// The resource policy that governs `arn`, if one was loaded: the resource's own, or for
