@@ -54,6 +54,11 @@ fn authdetails(
     .to_string()
 }
 
+/// Authorization details that hold one user and nothing else.
+fn one_user(user: Value) -> String {
+    authdetails(vec![user], vec![], vec![], vec![])
+}
+
 /// Writes `text` to a fresh file and returns its path.
 fn file(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -128,12 +133,7 @@ fn check(name: &str, text: &str, principal: &str, action: &str) -> Value {
 #[test]
 fn a_missing_attached_policy_makes_its_holder_possibly_an_administrator() {
     let u = arn("user/u");
-    let missing = authdetails(
-        vec![user("u", &[], &["gone"], None)],
-        vec![],
-        vec![],
-        vec![],
-    );
+    let missing = one_user(user("u", &[], &["gone"], None));
     let report = analyze("attached", &missing);
     let p = principal(&report, &u);
     assert_eq!(p["admin"], true, "{p:#}");
@@ -214,12 +214,7 @@ fn a_missing_attached_policy_makes_its_holder_possibly_an_administrator() {
 #[test]
 fn a_missing_group_makes_its_member_possibly_an_administrator() {
     let u = arn("user/u");
-    let missing = authdetails(
-        vec![user("u", &["ghosts"], &[], None)],
-        vec![],
-        vec![],
-        vec![],
-    );
+    let missing = one_user(user("u", &["ghosts"], &[], None));
     let p = principal(&analyze("group", &missing), &u).clone();
     assert_eq!(
         (p["admin"].clone(), p["admin_conditional"].clone()),
@@ -314,12 +309,7 @@ fn a_missing_boundary_cannot_restrict_and_cannot_grant() {
 
     // The stand-in boundary grants nothing by itself: a user whose own policies allow little
     // is no administrator.
-    let small = authdetails(
-        vec![user("u", &[], &[], Some("edge"))],
-        vec![],
-        vec![],
-        vec![],
-    );
+    let small = one_user(user("u", &[], &[], Some("edge")));
     let p = principal(&analyze("boundary-small", &small), &u).clone();
     assert_eq!(p["admin"], false, "{p:#}");
     assert!(p["escalates_to_admin"].is_null(), "{p:#}");
@@ -431,12 +421,7 @@ fn steps_that_rest_on_a_missing_boundary_name_it_as_their_condition() {
 #[test]
 fn check_answers_allow_conditionally_when_only_a_missing_policy_could_allow() {
     let u = arn("user/u");
-    let missing = authdetails(
-        vec![user("u", &[], &["gone"], None)],
-        vec![],
-        vec![],
-        vec![],
-    );
+    let missing = one_user(user("u", &[], &["gone"], None));
     let answer = check("check", &missing, &u, "s3:GetObject");
     assert_eq!(answer["decision"], "Allow", "{answer:#}");
     assert_eq!(answer["conditional"], true, "{answer:#}");
