@@ -817,13 +817,22 @@ impl<'w> Compiler<'w> {
     /// Trust facts for `sts:AssumeRole` (spec §6), and RCPs on it (spec §5).
     fn trust(&mut self) {
         let world = self.world;
+        // One principal of each account, to decide account-wide trust conditions with.
+        let mut seen: HashSet<&str> = HashSet::new();
+        let representatives: Vec<(usize, Acct)> = (0..self.principals.len())
+            .filter_map(|h| {
+                let account = self.principals[h].caller.account()?;
+                let acct = self.universe.account_of(account)?;
+                seen.insert(account).then_some((h, acct))
+            })
+            .collect();
         for account in &world.accounts {
             for role in &account.roles {
                 let r = self.universe.lookup(&role.arn).expect("inventoried");
                 let Some(trust) = &role.trust else { continue };
                 for statement in &trust.policy.statements {
                     if statement.action_matches("sts", "AssumeRole") {
-                        self.trust_statement(r, role, &account.id, statement);
+                        self.trust_statement(r, role, &account.id, statement, &representatives);
                     }
                     if statement.action_matches("sts", "AssumeRoleWithWebIdentity")
                         || statement.action_matches("sts", "AssumeRoleWithSAML")
@@ -836,7 +845,14 @@ impl<'w> Compiler<'w> {
         }
     }
 
-    fn trust_statement(&mut self, r: Id, role: &Role, owner: &str, statement: &Statement) {
+    fn trust_statement(
+        &mut self,
+        r: Id,
+        role: &Role,
+        owner: &str,
+        statement: &Statement,
+        representatives: &[(usize, Acct)],
+    ) {
         let per_principal = statement.condition.keys().any(reads_principal)
             || statement.effect == Effect::Deny
             || matches!(&statement.principal, PrincipalElement::Listed(p) if p.negated);
@@ -857,7 +873,7 @@ impl<'w> Compiler<'w> {
                 .filter(|k| reads_principal(k))
                 .all(reads_account_only);
         if by_account {
-            self.trust_by_account(r, owner, statement);
+            self.trust_by_account(r, owner, statement, representatives);
         }
         if per_principal {
             // Decided for every principal the Principal element can name: exact.
@@ -953,20 +969,19 @@ impl<'w> Compiler<'w> {
     }
 
     /// Trust facts for the `"*"` and account entries of an Allow statement whose condition
-    /// reads only account-wide principal keys: one principal of each account stands for all.
-    fn trust_by_account(&mut self, r: Id, owner: &str, statement: &Statement) {
+    /// reads only account-wide principal keys: one principal of each account (its
+    /// representative) stands for all.
+    fn trust_by_account(
+        &mut self,
+        r: Id,
+        owner: &str,
+        statement: &Statement,
+        representatives: &[(usize, Acct)],
+    ) {
         let PrincipalElement::Listed(principals) = &statement.principal else {
             return;
         };
-        let mut seen: HashSet<&str> = HashSet::new();
-        let representatives: Vec<(usize, Acct)> = (0..self.principals.len())
-            .filter_map(|h| {
-                let account = self.principals[h].caller.account()?;
-                let acct = self.universe.account_of(account)?;
-                seen.insert(account).then_some((h, acct))
-            })
-            .collect();
-        for (h, acct) in representatives {
+        for &(h, acct) in representatives {
             let account = self.universe.accounts[acct as usize].as_str();
             for (stance, must) in STANCES {
                 let mut ctx = self.principals[h].context.clone();
