@@ -50,6 +50,41 @@ pub fn decide_symbolic(
     (decision, view)
 }
 
+/// [`decide_symbolic`] in both stances, `[may, must]`, reading the caller's view once.
+pub fn decide_both(
+    world: &World,
+    caller: &Caller,
+    action: &str,
+    resource: &str,
+    check: Option<&Check>,
+) -> [Decision; 2] {
+    let view = world.view(caller, action, resource, None);
+    [Stance::May, Stance::Must]
+        .map(|stance| decide_in(world, caller, &view, action, resource, check, stance))
+}
+
+/// One symbolic request on a view already read.
+fn decide_in(
+    world: &World,
+    caller: &Caller,
+    view: &PrincipalView,
+    action: &str,
+    resource: &str,
+    check: Option<&Check>,
+    stance: Stance,
+) -> Decision {
+    let context = symbolic_context(world, caller, &view.context, resource, check, stance);
+    let request = Request {
+        caller: caller.clone(),
+        action: action.to_string(),
+        resource: resource.to_string(),
+        resource_account: None,
+        context,
+        wildcard_only: false,
+    };
+    crate::policy::decide(&request, &view.policies)
+}
+
 /// The context of a symbolic request: the view's keys, the caller's own, and in `stance` the
 /// keys a request would set.
 fn symbolic_context(
@@ -123,12 +158,13 @@ pub fn allowed(
     resource: &str,
     check: Option<&Check>,
 ) -> (bool, bool) {
-    let may = decide_symbolic(world, caller, action, resource, check, Stance::May).0;
-    let must = decide_symbolic(world, caller, action, resource, check, Stance::Must).0;
-    (
-        may.outcome == Outcome::Allow,
-        must.outcome == Outcome::Allow,
-    )
+    let view = world.view(caller, action, resource, None);
+    let allows = |stance| {
+        decide_in(world, caller, &view, action, resource, check, stance).outcome == Outcome::Allow
+    };
+    // What is allowed in every request is allowed in some: "must" is asked only after "may".
+    let may = allows(Stance::May);
+    (may, may && allows(Stance::Must))
 }
 
 /// The statements and open conditions behind an allowed request: the Allows that grant it

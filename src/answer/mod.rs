@@ -376,16 +376,17 @@ impl Analysis {
         let account = self.compiled.universe.account_id(p)?;
         let model = self.world.account(account)?;
         match self.compiled.universe.node(p).kind {
-            NodeKind::User => model
-                .users
-                .iter()
-                .find(|u| u.arn == arn)
+            NodeKind::User => self
+                .world
+                .user(model, arn)
                 .map(|u| crate::compile::caller_of_user(u, account)),
-            NodeKind::Role => model
-                .roles
-                .iter()
-                .find(|r| r.arn == arn)
-                .map(|r| crate::compile::caller_of_role(r, account)),
+            NodeKind::Role => {
+                let name = arn.rsplit('/').next().unwrap_or(arn);
+                let named = self.world.role(model, name).filter(|r| r.arn == arn);
+                named
+                    .or_else(|| model.roles.iter().find(|r| r.arn == arn))
+                    .map(|r| crate::compile::caller_of_role(r, account))
+            }
             _ => None,
         }
     }
@@ -393,24 +394,7 @@ impl Analysis {
     /// Decides one request with the policy core, as `check` does.
     pub fn can(&self, p: Id, action: &str, resource: &str) -> Option<(Decision, Decision)> {
         let caller = self.caller(p)?;
-        let may = explain::decide_symbolic(
-            &self.world,
-            &caller,
-            action,
-            resource,
-            None,
-            crate::policy::Stance::May,
-        )
-        .0;
-        let must = explain::decide_symbolic(
-            &self.world,
-            &caller,
-            action,
-            resource,
-            None,
-            crate::policy::Stance::Must,
-        )
-        .0;
+        let [may, must] = explain::decide_both(&self.world, &caller, action, resource, None);
         Some((may, must))
     }
 
