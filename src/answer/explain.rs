@@ -36,16 +36,7 @@ pub fn decide_symbolic(
     stance: Stance,
 ) -> (Decision, PrincipalView) {
     let mut view = world.view(caller, action, resource, None);
-    let context = symbolic_context(world, caller, &view.context, resource, check, stance);
-    let request = Request {
-        caller: caller.clone(),
-        action: action.to_string(),
-        resource: resource.to_string(),
-        resource_account: None,
-        context: context.clone(),
-        wildcard_only: false,
-    };
-    let decision = crate::policy::decide(&request, &view.policies);
+    let (decision, context) = decide_in(world, caller, &view, action, resource, check, stance);
     view.context = context;
     (decision, view)
 }
@@ -60,10 +51,10 @@ pub fn decide_both(
 ) -> [Decision; 2] {
     let view = world.view(caller, action, resource, None);
     [Stance::May, Stance::Must]
-        .map(|stance| decide_in(world, caller, &view, action, resource, check, stance))
+        .map(|stance| decide_in(world, caller, &view, action, resource, check, stance).0)
 }
 
-/// One symbolic request on a view already read.
+/// One symbolic request on a view already read, and the context it was decided in.
 fn decide_in(
     world: &World,
     caller: &Caller,
@@ -72,7 +63,7 @@ fn decide_in(
     resource: &str,
     check: Option<&Check>,
     stance: Stance,
-) -> Decision {
+) -> (Decision, Context) {
     let context = symbolic_context(world, caller, &view.context, resource, check, stance);
     let request = Request {
         caller: caller.clone(),
@@ -82,7 +73,8 @@ fn decide_in(
         context,
         wildcard_only: false,
     };
-    crate::policy::decide(&request, &view.policies)
+    let decision = crate::policy::decide(&request, &view.policies);
+    (decision, request.context)
 }
 
 /// The context of a symbolic request: the view's keys, the caller's own, and in `stance` the
@@ -160,7 +152,10 @@ pub fn allowed(
 ) -> (bool, bool) {
     let view = world.view(caller, action, resource, None);
     let allows = |stance| {
-        decide_in(world, caller, &view, action, resource, check, stance).outcome == Outcome::Allow
+        decide_in(world, caller, &view, action, resource, check, stance)
+            .0
+            .outcome
+            == Outcome::Allow
     };
     // What is allowed in every request is allowed in some: "must" is asked only after "may".
     let may = allows(Stance::May);

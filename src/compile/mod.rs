@@ -752,10 +752,14 @@ impl<'w> Compiler<'w> {
                 let cross = checks
                     .iter()
                     .any(|&c| self.checks[c as usize] == techniques::ASSUME);
-                let policy_accounts: HashSet<Acct> = self.holders[pol]
-                    .iter()
-                    .filter_map(|h| account_of.get(h).copied())
-                    .collect();
+                // A statement held by everyone: the accounts of the policy's holders.
+                let policy_accounts: HashSet<Acct> = match cross || per_principal {
+                    true => HashSet::new(),
+                    false => self.holders[pol]
+                        .iter()
+                        .filter_map(|h| account_of.get(h).copied())
+                        .collect(),
+                };
                 for (holder, context) in holders {
                     for &c in &checks {
                         let check = self.checks[c as usize];
@@ -1030,7 +1034,7 @@ impl<'w> Compiler<'w> {
         if principals.negated {
             return None;
         }
-        let (mut accounts, mut named) = (HashSet::new(), HashSet::new());
+        let mut accounts = HashSet::new();
         for entry in &principals.items {
             match entry {
                 PrincipalEntry::Everyone => return None,
@@ -1043,15 +1047,16 @@ impl<'w> Compiler<'w> {
                     };
                     accounts.insert(id.to_string());
                 }
-                PrincipalEntry::Arn(arn) => named.extend(self.named_principal(arn)),
-                // Services, providers, canonical IDs and invalid values name no IAM
-                // principal of the input.
-                PrincipalEntry::Service(_)
+                // ARNs are the named principals below; services, providers, canonical IDs
+                // and invalid values name no IAM principal of the input.
+                PrincipalEntry::Arn(_)
+                | PrincipalEntry::Service(_)
                 | PrincipalEntry::Federated(_)
                 | PrincipalEntry::CanonicalUser(_)
                 | PrincipalEntry::Invalid(_) => {}
             }
         }
+        let named = self.trust_named_in(statement);
         Some((accounts, named))
     }
 
