@@ -431,8 +431,10 @@ impl Analysis {
     fn walk_reach(&self, p: Id, all: &mut Walk, must: &mut Walk) {
         let admin = self.full_admins.contains_key(&p);
         let take = |via: Via| !admin || via == Via::Assume;
-        // An administrator can act as anyone: a walk that reaches one stops there.
-        let stop = |q: u32| self.full_admins.contains_key(&q);
+        // An administrator can act as anyone: a walk that reaches one stops there. A walk
+        // goes on through a conditional administrator, whose other edges may hold in every
+        // request.
+        let stop = |q: u32| self.full_admins.get(&q) == Some(&true);
         self.graph.walk_into(all, p, false, take, stop);
         self.graph.walk_into(must, p, true, take, stop);
     }
