@@ -217,6 +217,42 @@ fn trust_rules() -> Vec<(&'static str, String, &'static str, String)> {
             ),
         ),
         (
+            "a-grant-on-every-account-but-one",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::111111111111:role/*\";\n    }\n  }",
+                "  role r {\n    trust user alice@111111111111;\n  }",
+            ),
+            "user/alice",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::222222222222:role/*\";\n    }\n  }",
+                "  role r {\n    trust user alice@111111111111;\n  }",
+            ),
+        ),
+        (
+            "a-grant-on-every-account-but-one-through-an-account-trust",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::111111111111:role/*\";\n    }\n  }",
+                "  role r {\n    trust account 111111111111;\n  }",
+            ),
+            "user/alice",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::222222222222:role/*\";\n    }\n  }",
+                "  role r {\n    trust account 111111111111;\n  }",
+            ),
+        ),
+        (
+            "a-grant-on-every-account-but-one-role",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::222222222222:role/other\";\n    }\n  }",
+                "  role r {\n    trust account 111111111111;\n  }\n  role other {\n    trust account 111111111111;\n  }",
+            ),
+            "user/alice",
+            two(
+                "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::222222222222:role/r\";\n    }\n  }",
+                "  role r {\n    trust account 111111111111;\n  }\n  role other {\n    trust account 111111111111;\n  }",
+            ),
+        ),
+        (
             "scp-deny-blocks-assume",
             "organization o-test123456 r-test management 999999999999 {\n  ou main ou-test-main0001 {\n    account 111111111111 \"a\";\n  }\n}\naccount 111111111111 {\n  user alice;\n  role r {\n    trust user alice;\n  }\n}".into(),
             "user/alice",

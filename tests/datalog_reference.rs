@@ -264,12 +264,20 @@ fn disagreements(analysis: &Analysis) -> Vec<String> {
                         .iter()
                         .filter(|&&(q, r, _)| q == p && r == t)
                         .map(|f| f.2);
+                    // The hub of the role's account class, or of every role of every
+                    // account (which leaves out the classes among the exceptions).
                     let class = class_of[&t];
-                    let excepted = |m: bool| d.excepts.contains(&(p, ci, t, m));
+                    let world = c.facts.world_class.iter().find(|w| w.0 == ci).map(|w| w.1);
+                    let excepted = |k: Id, m: bool| {
+                        d.excepts.contains(&(p, ci, t, m))
+                            || Some(k) == world && d.excepts.contains(&(p, ci, class, m))
+                    };
                     let hub = d
                         .assume_hubs
                         .iter()
-                        .filter(|&&(q, k, m)| q == p && k == class && !excepted(m))
+                        .filter(|&&(q, k, m)| {
+                            q == p && (k == class || Some(k) == world) && !excepted(k, m)
+                        })
                         .flat_map(|&(_, k, m1)| {
                             d.assume_hub_targets
                                 .iter()

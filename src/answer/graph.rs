@@ -219,6 +219,23 @@ impl Graph {
             let h = hub(&mut graph, (Via::Assume, k, a));
             graph.add(h, r, Via::Assume, must);
         }
+        // An account's role class among a principal's exceptions takes out its every role.
+        let role_class: HashMap<u32, Id> = compiled
+            .facts
+            .check_class
+            .iter()
+            .filter(|&&(c, _, _)| c == compiled.assume)
+            .map(|&(_, a, k)| (a, k))
+            .collect();
+        let left_out = |out: &[Id], r: Id| {
+            out.contains(&r)
+                || compiled
+                    .universe
+                    .node(r)
+                    .account
+                    .and_then(|b| role_class.get(&b))
+                    .is_some_and(|k| out.contains(k))
+        };
         for &(p, k, must) in &derived.assume_hubs {
             let a = compiled.universe.node(p).account.unwrap_or(u32::MAX);
             match excepted.get(&(p, compiled.assume, must)) {
@@ -236,7 +253,7 @@ impl Graph {
                     graph.add(p, h, Via::Assume, must);
                     let targets = sorted_range(&derived.assume_hub_targets, |x| (x.0, x.1), (k, a));
                     for &(_, _, r, m) in targets {
-                        if !out.contains(&r) {
+                        if !left_out(out, r) {
                             graph.add(h, r, Via::Assume, m);
                         }
                     }

@@ -66,7 +66,7 @@ pub struct Facts {
     pub on: Vec<(Stmt, Id, Id, bool)>,
     /// A scope and every scope that encloses it, itself included.
     pub within: Vec<(Id, Id)>,
-    /// Every scope that encloses another, for expanding wide grants into classes.
+    /// A "class but" scope and its class, for expanding such grants into the class.
     pub contains: Vec<(Id, Id)>,
     /// Targets and their class.
     pub in_class: Vec<(Id, Id)>,
@@ -76,6 +76,10 @@ pub struct Facts {
     pub check_class: Vec<(CheckId, Acct, Id)>,
     /// Checks decided on roles of any account (`sts:AssumeRole`).
     pub cross_account: Vec<CheckId>,
+    /// The scope of every role of every account, on which such a check is decided once.
+    pub world_class: Vec<(CheckId, Id)>,
+    /// The classes the world scope holds: account class, world scope.
+    pub world_member: Vec<(Id, Id)>,
     /// The SCP levels of an account.
     pub scp_level: Vec<(Acct, Level)>,
     /// The SCPs of a level.
@@ -139,6 +143,8 @@ impl Facts {
             excluded,
             check_class,
             cross_account,
+            world_class,
+            world_member,
             scp_level,
             level_policy,
             scp_exempt,
@@ -176,6 +182,8 @@ impl Facts {
             excluded.len(),
             check_class.len(),
             cross_account.len(),
+            world_class.len(),
+            world_member.len(),
             scp_level.len(),
             level_policy.len(),
             scp_exempt.len(),
@@ -451,12 +459,17 @@ impl<'w> Compiler<'w> {
         self.facts.excluded.append(&mut self.inventory.excluded);
         for (i, c) in self.checks.iter().enumerate() {
             let i = i as CheckId;
-            if *c == techniques::ASSUME {
+            let world = (*c == techniques::ASSUME).then(|| self.inventory.kind(c.target));
+            if let Some(world) = world {
                 self.facts.cross_account.push(i);
+                self.facts.world_class.push((i, world));
             }
             for a in 0..self.universe.modelled_accounts as Acct {
                 let class = self.inventory.class(c.target, a);
                 self.facts.check_class.push((i, a, class));
+                if let Some(world) = world {
+                    self.facts.world_member.push((class, world));
+                }
             }
         }
         let id = |c: &Check| check_index(&self.checks, c);

@@ -55,6 +55,9 @@ impl Inventory {
         for kind in TargetKind::OBJECTS {
             let id = universe.intern(NodeKind::KindScope(kind), &format!("every {kind:?}"), None);
             inv.kinds.insert(kind, id);
+            // A kind scope is decided as a whole for checks that reach every account.
+            facts.within.push((id, id));
+            facts.within.push((id, inv.any));
         }
         for account in &world.accounts {
             let acct = universe.account(&account.id);
@@ -68,11 +71,7 @@ impl Inventory {
                 match kind {
                     TargetKind::Aux => facts.within.push((class, inv.aux_all)),
                     TargetKind::Full => {}
-                    _ => {
-                        facts.within.push((class, inv.kinds[&kind]));
-                        facts.contains.push((inv.kinds[&kind], class));
-                        facts.contains.push((inv.any, class));
-                    }
+                    _ => facts.within.push((class, inv.kinds[&kind])),
                 }
                 facts.within.push((class, inv.any));
             }
@@ -107,6 +106,11 @@ impl Inventory {
             }
         }
         inv
+    }
+
+    /// The scope of every target of `kind` in every account.
+    pub fn kind(&self, kind: TargetKind) -> Id {
+        self.kinds[&kind]
     }
 
     /// The class scope of `kind` in account `acct`.

@@ -9,7 +9,10 @@
 //! unless some statement of the principal's names one of its members; then its members are
 //! decided one by one. Grants on a whole class reach their targets through *hubs*
 //! ([`HubEdge`], [`HubTarget`]; [`AssumeHub`], [`AssumeHubTarget`]), so a principal allowed
-//! `iam:PassRole` on every role costs one tuple, not one per role. Transitive questions are
+//! `iam:PassRole` on every role costs one tuple, not one per role. `sts:AssumeRole` on every
+//! role of every account is decided once, on the *world class* ([`WorldClass`]); the accounts
+//! a statement of the principal names are decided on their own and, when denied, left out of
+//! the world hub ([`Except`] on the account's class). Transitive questions are
 //! asked backwards from the answer ([`Escalates`]), which is linear in the edges; reachable
 //! sets and shortest paths are walked by [`crate::answer`] over the derived edges.
 
@@ -61,6 +64,10 @@ crepe! {
     pub struct CheckClass(CheckId, Acct, Id);
     @input
     pub struct CrossAccount(CheckId);
+    @input
+    pub struct WorldClass(CheckId, Id);
+    @input
+    pub struct WorldMember(Id, Id);
     @input
     pub struct ScpLevel(Acct, Level);
     @input
@@ -162,7 +169,9 @@ crepe! {
     NeedsAux(p, c) <- IdAllow(p, c, _, _), TechOnAux(v), TechCheck(v, c);
     NeedsAux(p, c) <- IdAllow(p, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
     Cand(p, c, t, m) <- IdAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
-    // sts:AssumeRole reaches roles of every account (§6).
+    // sts:AssumeRole reaches roles of every account (§6). A grant on every role of every
+    // account is decided once, on the world class, not once per account.
+    Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), IdAllow(p, c, y, m);
     Cand(p, c, k, m) <- IdAllow(p, c, y, m), CrossAccount(c), Contains(y, k), CheckClass(c, _, k);
     Cand(p, c, k, m) <- IdAllow(p, c, k, m), CrossAccount(c), CheckClass(c, _, k);
     Cand(p, c, t, m) <- IdAllow(p, c, t, m), CrossAccount(c), InClass(t, k), CheckClass(c, _, k);
@@ -184,6 +193,24 @@ crepe! {
     AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, t, m), InClass(t, _);
     AcctMention(a, c, t, m) <- AcctDeny(a, c, t, m), InClass(t, _);
     Cand(p, c, t, m) <- Mention(p, c, t, m);
+    // The classes of the world class a statement names (by a class, a member, or a class but
+    // some members) are decided one by one, as are their members.
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), Within(y, k), CheckClass(c, _, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), Contains(y, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), Within(y, k), CheckClass(c, _, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), Contains(y, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), Within(y, k), CheckClass(c, _, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), Contains(y, k);
+    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), Within(y, k), CheckClass(c, _, k);
+    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), Contains(y, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), AcctMentionClass(a, c, k, m);
+    struct AcctMentionClass(Acct, CheckId, Id, bool);
+    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Within(y, k), CheckClass(c, _, k);
+    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Contains(y, k);
+    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), AcctDeny(a, c, y, m), Within(y, k), CheckClass(c, _, k);
+    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), AcctDeny(a, c, y, m), Contains(y, k);
+    // A per-principal SCP Allow that names members: they are decided one by one.
+    Mention(p, c, t, m) <- LevelAllow(l, p, c, t, m), (p != ANY), InClass(t, k), Cand(p, c, k, m), Principal(p, a), ScpLevel(a, l);
     // A NotResource that leaves members of a class out: they are decided one by one.
     Mention(p, c, t, m) <- Cand(p, c, k, m), IdAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
@@ -220,9 +247,12 @@ crepe! {
     @output
     pub struct ClassAllowed(Id, CheckId, Id, bool);
     ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k);
+    ClassAllowed(p, c, w, m) <- WorldClass(c, w), Allowed(p, c, w, m);
     @output
     pub struct Except(Id, CheckId, Id, bool);
     Except(p, c, t, m) <- ClassAllowed(p, c, k, m), Mention(p, c, t, m), InClass(t, k), !Allowed(p, c, t, m);
+    // A class the world class leaves out (its members are then out too).
+    Except(p, c, k, m) <- WorldClass(c, w), ClassAllowed(p, c, w, m), Mention(p, c, k, m), CheckClass(c, _, k), !Allowed(p, c, k, m);
 
     // ---- §10: techniques. Every auxiliary action must be allowed on some resource.
     struct TechCand(Id, Tech, bool);
@@ -261,6 +291,9 @@ crepe! {
     AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
     AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
     AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k), !AssumeExcept(p, r, m);
+    AllowedRole(p, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), ClassAllowed(p, c, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
+    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), ClassAllowed(p, c, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
+    AllowedRole(p, r, m) <- WorldClass(_, w), AssumeHub(p, w, m), HasTrustDeny(r), Role(r, b), !AssumeAcctExcept(p, b, m), !AssumeExcept(p, r, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustNamed(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustAccount(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
@@ -274,6 +307,7 @@ crepe! {
     AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
     AssumeHubTarget(k, a, r, m) <- TrustPublic(r, m), InClass(r, k), Account(a), !HasTrustDeny(r), !RcpBlocked(r, a, m);
     AssumeHubTarget(k, a, r, m) <- TrustPublicFrom(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+    AssumeHubTarget(w, a, r, m) <- AssumeHubTarget(k, a, r, m), WorldMember(k, w);
 
     // ---- Who acts as whom: assume edges and technique edges that yield the target (§6, §10).
     struct ActEdge(Id, Id, bool);
@@ -288,8 +322,10 @@ crepe! {
     HasHubExcept(p, v, k, m) <- HubExcept(p, v, t, m), InClass(t, k);
     struct AssumeExcept(Id, Id, bool);
     AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, special::ASSUME), Except(p, c, r, m), InClass(r, k);
-    struct HasAssumeExcept(Id, Id, bool);
-    HasAssumeExcept(p, k, m) <- AssumeExcept(p, r, m), InClass(r, k);
+    AssumeExcept(p, r, m) <- Special(c, special::ASSUME), WorldClass(c, w), AssumeHub(p, w, m), Except(p, c, r, m), Role(r, _);
+    // The accounts whose roles the world class leaves out for a principal.
+    struct AssumeAcctExcept(Id, Acct, bool);
+    AssumeAcctExcept(p, b, m) <- Special(c, special::ASSUME), Except(p, c, k, m), CheckClass(c, b, k);
     struct TargetEsc(Id, bool);
     TargetEsc(t, m) <- FullAdmin(t, m);
     TargetEsc(t, m) <- Escalates(t, m);
@@ -332,10 +368,28 @@ crepe! {
     pub struct Escalates(Id, bool);
     Escalates(p, m) <- SelfAdmin(p, _, m);
     Escalates(p, m) <- ActEdge(p, q, m1), FullAdmin(q, m2), let m = (m1 && m2);
-    Escalates(p, m) <- ActEdge(p, q, m1), Escalates(q, m2), let m = (m1 && m2);
-    Escalates(p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m1), !HasHubExcept(p, v, k, m1), HubAdmin(v, k, m2), let m = (m1 && m2);
-    Escalates(p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m1), HasHubExcept(p, v, k, m1), HubTarget(v, k, t, m2), !HubExcept(p, v, t, m1), TargetEsc(t, m3), let m = (m1 && m2 && m3);
-    Escalates(p, m) <- AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, r, m2), !AssumeExcept(p, r, m1), TargetEsc(r, m3), let m = (m1 && m2 && m3);
+    // (The recursive rules start from the atom that grows, so that each round of the fixed
+    // point reads only what the last round added: crepe joins in the order written.)
+    Escalates(p, m) <- Escalates(q, m2), ActEdge(p, q, m1), let m = (m1 && m2);
+    Escalates(p, m) <- HubAdmin(v, k, m2), PlainLead(v, k, p, m1), let m = (m1 && m2);
+    Escalates(p, m) <- TargetEsc(t, m3), HubTarget(v, k, t, m2), ExceptLead(v, k, p, m1), !HubExcept(p, v, t, m1), let m = (m1 && m2 && m3);
+    Escalates(p, m) <- AssumeHubEsc(k, a, m2), AssumeLead(k, a, p, m1), let m = (m1 && m2);
+    Escalates(p, m) <- TargetEsc(r, m3), AssumeHubTarget(k, a, r, m2), AssumeExceptLead(k, a, p, m1), !AssumeExcept(p, r, m1), Role(r, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2 && m3);
+    // A class hub that leads to someone who escalates, for the callers of an account.
+    struct AssumeHubEsc(Id, Acct, bool);
+    AssumeHubEsc(k, a, m) <- TargetEsc(r, m2), AssumeHubTarget(k, a, r, m1), let m = (m1 && m2);
+    // The holders of each hub, by whether their statements take targets out of it.
+    struct PlainLead(Tech, Id, Id, bool);
+    PlainLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), !HasHubExcept(p, v, k, m);
+    struct ExceptLead(Tech, Id, Id, bool);
+    ExceptLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), HasHubExcept(p, v, k, m);
+    struct AssumeExcepted(Id, bool);
+    AssumeExcepted(p, m) <- AssumeExcept(p, _, m);
+    AssumeExcepted(p, m) <- AssumeAcctExcept(p, _, m);
+    struct AssumeLead(Id, Acct, Id, bool);
+    AssumeLead(k, a, p, m) <- AssumeHub(p, k, m), Principal(p, a), !AssumeExcepted(p, m);
+    struct AssumeExceptLead(Id, Acct, Id, bool);
+    AssumeExceptLead(k, a, p, m) <- AssumeHub(p, k, m), Principal(p, a), AssumeExcepted(p, m);
     // Write a policy of a principal one can act as: it then holds any permission.
     Escalates(p, m) <- Edge(p, q, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(q, m3), let m = (m1 && m2 && m3);
     // Act as a principal that can write one's own policies.
@@ -347,10 +401,10 @@ crepe! {
     struct OneHop(Id, Id, bool);
     OneHop(p, q, m) <- WritePair(p, q), ActEdge(p, q, m);
     OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), !HubExcept(p, v, q, m1), let m = (m1 && m2);
-    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), !AssumeExcept(p, q, m1), let m = (m1 && m2);
+    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), !AssumeExcept(p, q, m1), Role(q, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2);
     struct HubAdmin(Tech, Id, bool);
     HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), FullAdmin(t, m2), let m = (m1 && m2);
-    HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), Escalates(t, m2), let m = (m1 && m2);
+    HubAdmin(v, k, m) <- Escalates(t, m2), HubTarget(v, k, t, m1), let m = (m1 && m2);
 }
 
 /// The derived relations the answers read, as sorted tuples (`bool`: must).
@@ -446,6 +500,8 @@ pub fn derive(compiled: &Compiled) -> Derived {
     rt.extend(f.excluded.iter().map(|&(y, t)| Excluded(y, t)));
     rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
     rt.extend(f.cross_account.iter().map(|&c| CrossAccount(c)));
+    rt.extend(f.world_class.iter().map(|&(c, w)| WorldClass(c, w)));
+    rt.extend(f.world_member.iter().map(|&(k, w)| WorldMember(k, w)));
     rt.extend(f.scp_level.iter().map(|&(a, l)| ScpLevel(a, l)));
     rt.extend(f.level_policy.iter().map(|&(l, p)| LevelPolicy(l, p)));
     rt.extend(f.scp_exempt.iter().map(|&p| ScpExempt(p)));
