@@ -123,17 +123,19 @@ crepe! {
     InForce(u, pol) <- Member(u, g), Attached(g, pol);
 
     // ---- §5 step 5: identity statements that apply to the principal, by effect and scope.
-    struct IdHit(Id, Stmt, CheckId, bool);
     // A statement held by everyone is stored once (ANY); one decided per principal, per
-    // holder. Each is looked up by its key, never scanned.
-    IdHit(p, s, c, m) <- InForce(p, pol), Statement(pol, s), Applies(s, c, ANY, m);
-    IdHit(p, s, c, m) <- InForce(p, pol), Statement(pol, s), Applies(s, c, p, m);
-    struct IdAllow(Id, CheckId, Id, bool);
-    IdAllow(p, c, x, m) <- IdHit(p, s, c, m), Allows(s), On(s, ANY, x, m);
-    IdAllow(p, c, x, m) <- IdHit(p, s, c, m), Allows(s), On(s, p, x, m);
+    // holder. Each is looked up by its key, never scanned. The grants of statements held by
+    // everyone are the same for every holder of their policy: they stay with the policy
+    // (PolAllow) and are read through InForce, never copied to each principal; the grants
+    // decided per principal are the principal's own (OwnAllow). A principal's identity
+    // grants are the union of the two.
+    struct PolAllow(Pol, CheckId, Id, bool);
+    PolAllow(pol, c, x, m) <- Statement(pol, s), Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
+    struct OwnAllow(Id, CheckId, Id, bool);
+    OwnAllow(p, c, x, m) <- InForce(p, pol), Statement(pol, s), Allows(s), Applies(s, c, p, m), On(s, p, x, m);
     struct RawDeny(Id, CheckId, Id, bool);
-    RawDeny(p, c, x, m) <- IdHit(p, s, c, m), !Allows(s), On(s, ANY, x, m);
-    RawDeny(p, c, x, m) <- IdHit(p, s, c, m), !Allows(s), On(s, p, x, m);
+    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
+    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, p, m), On(s, p, x, m);
 
     // ---- §5 step 4: the permissions boundary must allow too; its Denies deny.
     struct Bounded(Id);
@@ -159,22 +161,34 @@ crepe! {
     // Same-account checks (§7: PassRole needs the role in the caller's account; IAM objects
     // of another account have no resource policy, so the caller's Allow cannot reach them).
     struct Cand(Id, CheckId, Id, bool);
-    Cand(p, c, k, m) <- IdAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
     // Auxiliary actions are decided only for principals whose policies name a technique
     // that needs them.
-    Cand(p, c, k, m) <- NeedsAux(p, c), IdAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- NeedsAux(p, c), InForce(p, pol), PolAllow(pol, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- NeedsAux(p, c), OwnAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
     @output
     pub struct NeedsAux(Id, CheckId);
-    NeedsAux(p, c) <- IdAllow(p, c1, _, _), TechCheck(v, c1), TechAux(v, c);
-    NeedsAux(p, c) <- IdAllow(p, c, _, _), TechOnAux(v), TechCheck(v, c);
-    NeedsAux(p, c) <- IdAllow(p, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
-    Cand(p, c, t, m) <- IdAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
+    NeedsAux(p, c) <- InForce(p, pol), PolNeedsAux(pol, c);
+    NeedsAux(p, c) <- OwnAllow(p, c1, _, _), TechCheck(v, c1), TechAux(v, c);
+    NeedsAux(p, c) <- OwnAllow(p, c, _, _), TechOnAux(v), TechCheck(v, c);
+    NeedsAux(p, c) <- OwnAllow(p, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
+    struct PolNeedsAux(Pol, CheckId);
+    PolNeedsAux(pol, c) <- PolAllow(pol, c1, _, _), TechCheck(v, c1), TechAux(v, c);
+    PolNeedsAux(pol, c) <- PolAllow(pol, c, _, _), TechOnAux(v), TechCheck(v, c);
+    PolNeedsAux(pol, c) <- PolAllow(pol, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
+    Cand(p, c, t, m) <- InForce(p, pol), PolAllow(pol, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
+    Cand(p, c, t, m) <- OwnAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
     // sts:AssumeRole reaches roles of every account (§6). A grant on every role of every
     // account is decided once, on the world class, not once per account.
-    Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), IdAllow(p, c, y, m);
-    Cand(p, c, k, m) <- IdAllow(p, c, y, m), CrossAccount(c), Contains(y, k), CheckClass(c, _, k);
-    Cand(p, c, k, m) <- IdAllow(p, c, k, m), CrossAccount(c), CheckClass(c, _, k);
-    Cand(p, c, t, m) <- IdAllow(p, c, t, m), CrossAccount(c), InClass(t, k), CheckClass(c, _, k);
+    Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), PolAllow(pol, c, y, m), InForce(p, pol);
+    Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), OwnAllow(p, c, y, m);
+    Cand(p, c, k, m) <- CrossAccount(c), PolAllow(pol, c, y, m), Contains(y, k), CheckClass(c, _, k), InForce(p, pol);
+    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), CrossAccount(c), Contains(y, k), CheckClass(c, _, k);
+    Cand(p, c, k, m) <- CrossAccount(c), PolAllow(pol, c, k, m), CheckClass(c, _, k), InForce(p, pol);
+    Cand(p, c, k, m) <- OwnAllow(p, c, k, m), CrossAccount(c), CheckClass(c, _, k);
+    Cand(p, c, t, m) <- CrossAccount(c), PolAllow(pol, c, t, m), InClass(t, k), CheckClass(c, _, k), InForce(p, pol);
+    Cand(p, c, t, m) <- OwnAllow(p, c, t, m), CrossAccount(c), InClass(t, k), CheckClass(c, _, k);
     // §6: a trust naming the caller is decided without an identity Allow.
     Cand(p, c, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME);
     Cand(p, c, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME);
@@ -212,7 +226,8 @@ crepe! {
     // A per-principal SCP Allow that names members: they are decided one by one.
     Mention(p, c, t, m) <- LevelAllow(l, p, c, t, m), (p != ANY), InClass(t, k), Cand(p, c, k, m), Principal(p, a), ScpLevel(a, l);
     // A NotResource that leaves members of a class out: they are decided one by one.
-    Mention(p, c, t, m) <- Cand(p, c, k, m), IdAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), InForce(p, pol), PolAllow(pol, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), OwnAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, y, m), Excluded(y, t), InClass(t, k);
@@ -221,7 +236,8 @@ crepe! {
 
     // ---- §5: the decision for each candidate.
     struct IdOk(Id, CheckId, Id, bool);
-    IdOk(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), IdAllow(p, c, y, m);
+    IdOk(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
+    IdOk(p, c, x, m) <- Cand(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
     struct Denied(Id, CheckId, Id, bool);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), RawDeny(p, c, y, m);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), Within(x, y), AcctDeny(a, c, y, m);
