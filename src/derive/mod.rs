@@ -12,9 +12,11 @@
 //! `iam:PassRole` on every role costs one tuple, not one per role. `sts:AssumeRole` on every
 //! role of every account is decided once, on the *world class* ([`WorldClass`]); the accounts
 //! a statement of the principal names are decided on their own and, when denied, left out of
-//! the world hub ([`Except`] on the account's class). Transitive questions are
-//! asked backwards from the answer ([`Escalates`]), which is linear in the edges; reachable
-//! sets and shortest paths are walked by [`crate::answer`] over the derived edges.
+//! the world hub ([`Except`] on the account's class). The grants of a statement every holder
+//! of its policy shares stay with the policy and are read through the policies in force, never
+//! copied to each principal. Transitive questions are asked backwards from the answer
+//! ([`Escalates`]), which is linear in the edges; reachable sets and shortest paths are walked
+//! by [`crate::answer`] over the derived edges.
 
 use crate::compile::universe::{Id, ANY};
 use crate::compile::{gain, Acct, CheckId, Compiled, Level, Pol, Stmt, Tech};
