@@ -237,9 +237,6 @@ crepe! {
     AcctMention(a, c, t, m) <- AcctDeny(a, c, y, m), Excluded(y, t);
 
     // ---- §5: the decision for each candidate.
-    struct IdOk(Id, CheckId, Id, bool);
-    IdOk(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
-    IdOk(p, c, x, m) <- Cand(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
     struct Denied(Id, CheckId, Id, bool);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), RawDeny(p, c, y, m);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), Within(x, y), AcctDeny(a, c, y, m);
@@ -261,7 +258,9 @@ crepe! {
     Guarded(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
     @output
     pub struct Allowed(Id, CheckId, Id, bool);
-    Allowed(p, c, x, m) <- Guarded(p, c, x, m), IdOk(p, c, x, m);
+    // Nothing denies and an identity statement allows (read here, not stored per candidate).
+    Allowed(p, c, x, m) <- Guarded(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
+    Allowed(p, c, x, m) <- Guarded(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
     @output
     pub struct ClassAllowed(Id, CheckId, Id, bool);
     ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k);
