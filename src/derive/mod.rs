@@ -211,20 +211,19 @@ crepe! {
     Cand(p, c, t, m) <- Mention(p, c, t, m);
     // The classes of the world class a statement names (by a class, a member, or a class but
     // some members) are decided one by one, as are their members.
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), Within(y, k), CheckClass(c, _, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), Contains(y, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), Within(y, k), CheckClass(c, _, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), Contains(y, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), Within(y, k), CheckClass(c, _, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), Contains(y, k);
-    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), Within(y, k), CheckClass(c, _, k);
-    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), Contains(y, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), InAcctClass(y, c, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), InAcctClass(y, c, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), InAcctClass(y, c, k);
+    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), AcctMentionClass(a, c, k, m);
     struct AcctMentionClass(Acct, CheckId, Id, bool);
-    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Within(y, k), CheckClass(c, _, k);
-    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Contains(y, k);
-    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), AcctDeny(a, c, y, m), Within(y, k), CheckClass(c, _, k);
-    AcctMentionClass(a, c, k, m) <- WorldClass(c, _), AcctDeny(a, c, y, m), Contains(y, k);
+    AcctMentionClass(a, c, k, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), InAcctClass(y, c, k);
+    AcctMentionClass(a, c, k, m) <- AcctDeny(a, c, y, m), InAcctClass(y, c, k);
+    // The account classes of a world class that a scope lies in, or that a "class but" scope
+    // is cut from.
+    struct InAcctClass(Id, CheckId, Id);
+    InAcctClass(y, c, k) <- WorldClass(c, _), CheckClass(c, _, k), Within(y, k);
+    InAcctClass(y, c, k) <- WorldClass(c, _), CheckClass(c, _, k), Contains(y, k);
     // A per-principal SCP Allow that names members: they are decided one by one.
     Mention(p, c, t, m) <- LevelAllow(l, p, c, t, m), (p != ANY), InClass(t, k), Cand(p, c, k, m), Principal(p, a), ScpLevel(a, l);
     // A NotResource that leaves members of a class out: they are decided one by one.
