@@ -141,6 +141,12 @@ fn reach(text: &str, from: &str) -> String {
 /// An organisation holding the accounts 111111111111 and 222222222222.
 const ORG: &str = "organization o-test123456 r-test management 999999999999 {\n  ou main ou-test-main0001 {\n    account 111111111111 \"a\";\n    account 222222222222 \"b\";\n  }\n}\n";
 
+/// An organisation whose SCPs let account 111111111111 assume only role/r of 222222222222,
+/// and only for principals tagged `team = a` (an SCP Allow decided per principal).
+fn scp_only_r() -> String {
+    "organization o-test123456 r-test management 999999999999 {\n  scp only-r {\n    allow sts:AssumeRole on \"arn:aws:iam::222222222222:role/r\" when aws:PrincipalTag/team == \"a\";\n  }\n  ou main ou-test-main0001 {\n    account 111111111111 \"a\" { detach FullAWSAccess; scp only-r; }\n    account 222222222222 \"b\";\n  }\n}\n".into()
+}
+
 /// (name, organisation, principal, its negative twin): spec §6 trust rules.
 fn trust_rules() -> Vec<(&'static str, String, &'static str, String)> {
     let two = |a: &str, b: &str| {
@@ -250,6 +256,26 @@ fn trust_rules() -> Vec<(&'static str, String, &'static str, String)> {
             two(
                 "  user alice {\n    policy p {\n      allow sts:AssumeRole on *;\n      deny sts:AssumeRole on \"arn:aws:iam::222222222222:role/r\";\n    }\n  }",
                 "  role r {\n    trust account 111111111111;\n  }\n  role other {\n    trust account 111111111111;\n  }",
+            ),
+        ),
+        (
+            "scp-allows-one-role-to-a-tagged-principal",
+            format!(
+                "{}{}",
+                scp_only_r(),
+                two(
+                    "  user alice {\n    tag team = \"a\";\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                    "  role r {\n    trust account 111111111111;\n  }",
+                ),
+            ),
+            "user/alice",
+            format!(
+                "{}{}",
+                scp_only_r(),
+                two(
+                    "  user alice {\n    tag team = \"b\";\n    policy p {\n      allow sts:AssumeRole on *;\n    }\n  }",
+                    "  role r {\n    trust account 111111111111;\n  }",
+                ),
             ),
         ),
         (
