@@ -8,6 +8,7 @@ use iamlog::answer::Analysis;
 mod common;
 use iamlog::compile::techniques::{TargetKind, ASSUME, FULL};
 use iamlog::compile::universe::{Id, NodeKind};
+use iamlog::derive::derive_in_shards;
 use proptest::prelude::*;
 use std::collections::HashMap;
 
@@ -361,6 +362,18 @@ proptest! {
         let analysis = common::analysis(&text);
         let wrong = disagreements(&analysis);
         prop_assert!(wrong.is_empty(), "seed {seed}\n{text}\n{}", wrong.join("\n"));
+    }
+
+    /// Deciding each account in a shard of its own (on as many threads as the machine has)
+    /// derives exactly what one run over the whole organisation derives.
+    #[test]
+    fn shards_of_accounts_derive_what_the_whole_organisation_derives(seed in any::<u64>()) {
+        let text = organisation(seed);
+        let world = iamlog::model::load_str("test.iam", &text).expect("loads");
+        let compiled = iamlog::compile::compile(&world);
+        let whole = derive_in_shards(&compiled, usize::MAX);
+        let sharded = derive_in_shards(&compiled, 1);
+        prop_assert!(whole == sharded, "seed {seed}\n{text}\nwhole: {whole:?}\nsharded: {sharded:?}");
     }
 }
 

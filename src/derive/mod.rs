@@ -1,4 +1,4 @@
-//! Derive: the crepe program (DESIGN.md "derive").
+//! Derive: the crepe programs (DESIGN.md "derive").
 //!
 //! Each rule sits under the sentence of spec/iam-semantics.md it implements. Every derived
 //! tuple carries the stance of [`crate::compile`]: `true` (must) holds in every request,
@@ -8,21 +8,32 @@
 //! target or a whole class (every role of an account, say). A class is decided as a whole
 //! unless some statement of the principal's names one of its members; then its members are
 //! decided one by one. Grants on a whole class reach their targets through *hubs*
-//! ([`HubEdge`], [`HubTarget`]; [`AssumeHub`], [`AssumeHubTarget`]), so a principal allowed
-//! `iam:PassRole` on every role costs one tuple, not one per role. `sts:AssumeRole` on every
-//! role of every account is decided once, on the *world class* ([`WorldClass`]); the accounts
-//! a statement of the principal names are decided on their own and, when denied, left out of
-//! the world hub ([`Except`] on the account's class). The grants of a statement every holder
-//! of its policy shares stay with the policy and are read through the policies in force, never
-//! copied to each principal. Transitive questions are asked backwards from the answer
-//! ([`Escalates`]), which is linear in the edges; reachable sets and shortest paths are walked
-//! by [`crate::answer`] over the derived edges.
+//! ([`principal::HubEdge`], [`organisation::HubTarget`]; [`principal::AssumeHub`],
+//! [`organisation::AssumeHubTarget`]), so a principal allowed `iam:PassRole` on every role
+//! costs one tuple, not one per role. `sts:AssumeRole` on every role of every account is
+//! decided once, on the *world class* ([`principal::WorldClass`]); the accounts a statement
+//! of the principal names are decided on their own and, when denied, left out of the world
+//! hub ([`principal::Except`] on the account's class). The grants of a statement every
+//! holder of its policy shares stay with the policy and are read through the policies in
+//! force, never copied to each principal.
+//!
+//! The program runs in two stages. [`principal`] decides each principal and the edges it
+//! opens; nothing in it reads another principal's decisions, so it runs over [`shard`]s of
+//! whole accounts, on every core, each with tables the size of its shard rather than of the
+//! organisation. [`organisation`] then reads every shard's edges: where each hub leads, and
+//! who can become an administrator, asked backwards from the administrators
+//! ([`organisation::Escalates`]), which is linear in the edges. Reachable sets and shortest
+//! paths are walked by [`crate::answer`] over the derived edges.
 
-use crate::compile::universe::{Id, ANY};
-use crate::compile::{gain, Acct, CheckId, Compiled, Level, Pol, Stmt, Tech};
-use crepe::crepe;
+pub mod organisation;
+pub mod principal;
+pub mod shard;
 
-/// Codes of the special checks in [`Special`].
+use crate::compile::universe::Id;
+use crate::compile::{Acct, CheckId, Compiled, Tech};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Codes of the special checks in [`principal::Special`].
 pub mod special {
     /// The administrator test.
     pub const FULL: u8 = 0;
@@ -34,397 +45,11 @@ pub mod special {
     pub const ROLE_POLICY: u8 = 3;
 }
 
-/// The technique number of row 11 in [`SelfAdmin`] (after [`crate::compile::techniques::TECHNIQUES`]).
+/// The technique number of row 11 in [`principal::SelfAdmin`] (after [`crate::compile::techniques::TECHNIQUES`]).
 pub const CREATE_ROLE_TECH: Tech = u32::MAX - 1;
 
-crepe! {
-    @input
-    pub struct Principal(Id, Acct);
-    @input
-    pub struct User(Id);
-    @input
-    pub struct Member(Id, Id);
-    @input
-    pub struct Attached(Id, Pol);
-    @input
-    pub struct Boundary(Id, Pol);
-    @input
-    pub struct Statement(Pol, Stmt);
-    @input
-    pub struct Allows(Stmt);
-    @input
-    pub struct Applies(Stmt, CheckId, Id, bool);
-    @input
-    pub struct On(Stmt, Id, Id, bool);
-    @input
-    pub struct Within(Id, Id);
-    @input
-    pub struct Contains(Id, Id);
-    @input
-    pub struct InClass(Id, Id);
-    @input
-    pub struct CheckClass(CheckId, Acct, Id);
-    @input
-    pub struct CrossAccount(CheckId);
-    @input
-    pub struct WorldClass(CheckId, Id);
-    @input
-    pub struct WorldMember(Id, Id);
-    @input
-    pub struct ScpLevel(Acct, Level);
-    @input
-    pub struct LevelPolicy(Level, Pol);
-    @input
-    pub struct ScpExempt(Id);
-    @input
-    pub struct Role(Id, Acct);
-    @input
-    pub struct TrustNamed(Id, Id, bool);
-    @input
-    pub struct TrustViaAccount(Id, Id, bool);
-    @input
-    pub struct TrustAccount(Id, Acct, bool);
-    @input
-    pub struct TrustPublic(Id, bool);
-    @input
-    pub struct TrustPublicFrom(Id, Acct, bool);
-    @input
-    pub struct TrustDenied(Id, Id, bool);
-    @input
-    pub struct RcpBlocked(Id, Acct, bool);
-    @input
-    pub struct TechCheck(Tech, CheckId);
-    @input
-    pub struct TechAux(Tech, CheckId);
-    @input
-    pub struct TechOnAux(Tech);
-    @input
-    pub struct TargetOk(Tech, Id, bool);
-    @input
-    pub struct TechGain(Tech, u8);
-    @input
-    pub struct GroupPolicy(Id, Pol);
-    @input
-    pub struct PolicyDocument(Id, Pol);
-    @input
-    pub struct Account(Acct);
-    @input
-    pub struct Special(CheckId, u8);
-    @input
-    pub struct Mode(bool);
-    @input
-    pub struct IsAnyScope(Id);
-    @input
-    pub struct IsAux(CheckId);
-    @input
-    pub struct Excluded(Id, Id);
-
-    // ---- §5 "Policies in force": a principal's own policies, and a user's groups' (§8).
-    struct InForce(Id, Pol);
-    InForce(p, pol) <- Principal(p, _), Attached(p, pol);
-    InForce(u, pol) <- Member(u, g), Attached(g, pol);
-
-    // ---- §5 step 5: identity statements that apply to the principal, by effect and scope.
-    // A statement held by everyone is stored once (ANY); one decided per principal, per
-    // holder. Each is looked up by its key, never scanned. The grants of statements held by
-    // everyone are the same for every holder of their policy: they stay with the policy
-    // (PolAllow) and are read through InForce, never copied to each principal; the grants
-    // decided per principal are the principal's own (OwnAllow). A principal's identity
-    // grants are the union of the two.
-    struct PolAllow(Pol, CheckId, Id, bool);
-    PolAllow(pol, c, x, m) <- Statement(pol, s), Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
-    struct OwnAllow(Id, CheckId, Id, bool);
-    OwnAllow(p, c, x, m) <- InForce(p, pol), Statement(pol, s), Allows(s), Applies(s, c, p, m), On(s, p, x, m);
-    struct RawDeny(Id, CheckId, Id, bool);
-    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
-    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, p, m), On(s, p, x, m);
-
-    // ---- §5 step 4: the permissions boundary must allow too; its Denies deny.
-    struct Bounded(Id);
-    Bounded(p) <- Boundary(p, _);
-    struct PbHit(Id, Stmt, CheckId, bool);
-    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, ANY, m);
-    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, p, m);
-    struct PbAllow(Id, CheckId, Id, bool);
-    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, ANY, x, m);
-    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, p, x, m);
-    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, ANY, x, m);
-    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, p, x, m);
-
-    // ---- §5 step 2: every SCP level of the caller's account must allow; any SCP Deny denies.
-    struct LevelAllow(Level, Id, CheckId, Id, bool);
-    LevelAllow(l, q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), Allows(s), Applies(s, c, q, m), On(s, q, x, m);
-    struct AcctDeny(Acct, CheckId, Id, bool);
-    AcctDeny(a, c, x, m) <- ScpLevel(a, l), LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
-    struct ScpDenyFor(Id, CheckId, Id, bool);
-    ScpDenyFor(q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, q, m), (q != ANY), On(s, q, x, m), Principal(q, a), ScpLevel(a, l);
-
-    // ---- Candidates: what each principal's identity policies grant, as classes or targets.
-    // Same-account checks (§7: PassRole needs the role in the caller's account; IAM objects
-    // of another account have no resource policy, so the caller's Allow cannot reach them).
-    struct Cand(Id, CheckId, Id, bool);
-    Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
-    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
-    // Auxiliary actions are decided only for principals whose policies name a technique
-    // that needs them.
-    Cand(p, c, k, m) <- NeedsAux(p, c), InForce(p, pol), PolAllow(pol, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
-    Cand(p, c, k, m) <- NeedsAux(p, c), OwnAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
-    @output
-    pub struct NeedsAux(Id, CheckId);
-    NeedsAux(p, c) <- InForce(p, pol), PolNeedsAux(pol, c);
-    NeedsAux(p, c) <- OwnAllow(p, c1, _, _), TechCheck(v, c1), TechAux(v, c);
-    NeedsAux(p, c) <- OwnAllow(p, c, _, _), TechOnAux(v), TechCheck(v, c);
-    NeedsAux(p, c) <- OwnAllow(p, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
-    struct PolNeedsAux(Pol, CheckId);
-    PolNeedsAux(pol, c) <- PolAllow(pol, c1, _, _), TechCheck(v, c1), TechAux(v, c);
-    PolNeedsAux(pol, c) <- PolAllow(pol, c, _, _), TechOnAux(v), TechCheck(v, c);
-    PolNeedsAux(pol, c) <- PolAllow(pol, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
-    Cand(p, c, t, m) <- InForce(p, pol), PolAllow(pol, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
-    Cand(p, c, t, m) <- OwnAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
-    // sts:AssumeRole reaches roles of every account (§6). A grant on every role of every
-    // account is decided once, on the world class, not once per account.
-    Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), PolAllow(pol, c, y, m), InForce(p, pol);
-    Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), OwnAllow(p, c, y, m);
-    Cand(p, c, k, m) <- CrossAccount(c), PolAllow(pol, c, y, m), Contains(y, k), CheckClass(c, _, k), InForce(p, pol);
-    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), CrossAccount(c), Contains(y, k), CheckClass(c, _, k);
-    Cand(p, c, k, m) <- CrossAccount(c), PolAllow(pol, c, k, m), CheckClass(c, _, k), InForce(p, pol);
-    Cand(p, c, k, m) <- OwnAllow(p, c, k, m), CrossAccount(c), CheckClass(c, _, k);
-    Cand(p, c, t, m) <- CrossAccount(c), PolAllow(pol, c, t, m), InClass(t, k), CheckClass(c, _, k), InForce(p, pol);
-    Cand(p, c, t, m) <- OwnAllow(p, c, t, m), CrossAccount(c), InClass(t, k), CheckClass(c, _, k);
-    // §6: a trust naming the caller is decided without an identity Allow.
-    Cand(p, c, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME);
-    Cand(p, c, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME);
-    Cand(p, c, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME);
-    // The administrator test is asked of everyone.
-    Cand(p, c, k, m) <- Principal(p, a), Special(c, special::FULL), CheckClass(c, a, k), Mode(m);
-
-    // A class is decided as a whole, for the members no statement of the principal names;
-    // the members some statement names are decided one by one.
-    struct Mention(Id, CheckId, Id, bool);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, t, m), InClass(t, k);
-    struct AcctMention(Acct, CheckId, Id, bool);
-    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, t, m), InClass(t, _);
-    AcctMention(a, c, t, m) <- AcctDeny(a, c, t, m), InClass(t, _);
-    Cand(p, c, t, m) <- Mention(p, c, t, m);
-    // The classes of the world class a statement names (by a class, a member, or a class but
-    // some members) are decided one by one, as are their members.
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), InAcctClass(y, c, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), InAcctClass(y, c, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), InAcctClass(y, c, k);
-    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), InAcctClass(y, c, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), AcctMentionClass(a, c, k, m);
-    struct AcctMentionClass(Acct, CheckId, Id, bool);
-    AcctMentionClass(a, c, k, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), InAcctClass(y, c, k);
-    AcctMentionClass(a, c, k, m) <- AcctDeny(a, c, y, m), InAcctClass(y, c, k);
-    // The account classes of a world class that a scope lies in, or that a "class but" scope
-    // is cut from.
-    struct InAcctClass(Id, CheckId, Id);
-    InAcctClass(y, c, k) <- WorldClass(c, _), CheckClass(c, _, k), Within(y, k);
-    InAcctClass(y, c, k) <- WorldClass(c, _), CheckClass(c, _, k), Contains(y, k);
-    // A per-principal SCP Allow that names members: they are decided one by one.
-    Mention(p, c, t, m) <- LevelAllow(l, p, c, t, m), (p != ANY), InClass(t, k), Cand(p, c, k, m), Principal(p, a), ScpLevel(a, l);
-    // A NotResource that leaves members of a class out: they are decided one by one.
-    Mention(p, c, t, m) <- Cand(p, c, k, m), InForce(p, pol), PolAllow(pol, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), OwnAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, y, m), Excluded(y, t), InClass(t, k);
-    AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Excluded(y, t);
-    AcctMention(a, c, t, m) <- AcctDeny(a, c, y, m), Excluded(y, t);
-
-    // ---- §5: the decision for each candidate.
-    struct Denied(Id, CheckId, Id, bool);
-    Denied(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), RawDeny(p, c, y, m);
-    Denied(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), Within(x, y), AcctDeny(a, c, y, m);
-    Denied(p, c, x, m) <- Cand(p, c, x, m), !ScpExempt(p), Within(x, y), ScpDenyFor(p, c, y, m);
-    struct PbOk(Id, CheckId, Id, bool);
-    PbOk(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), Within(x, y), PbAllow(p, c, y, m);
-    struct PbMiss(Id, CheckId, Id, bool);
-    PbMiss(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), !PbOk(p, c, x, m);
-    struct CandAcct(Acct, CheckId, Id, bool);
-    CandAcct(a, c, x, m) <- Cand(p, c, x, m), Principal(p, a);
-    struct LevelOk(Level, CheckId, Id, bool);
-    LevelOk(l, c, x, m) <- CandAcct(a, c, x, m), ScpLevel(a, l), Within(x, y), LevelAllow(l, ANY, c, y, m);
-    struct LevelOkFor(Level, Id, CheckId, Id, bool);
-    LevelOkFor(l, p, c, x, m) <- Cand(p, c, x, m), Within(x, y), LevelAllow(l, p, c, y, m);
-    struct ScpMiss(Id, CheckId, Id, bool);
-    ScpMiss(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), ScpLevel(a, l), !LevelOk(l, c, x, m), !LevelOkFor(l, p, c, x, m);
-    @output
-    pub struct Guarded(Id, CheckId, Id, bool);
-    Guarded(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
-    @output
-    pub struct Allowed(Id, CheckId, Id, bool);
-    // Nothing denies and an identity statement allows (read here, not stored per candidate).
-    Allowed(p, c, x, m) <- Guarded(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
-    Allowed(p, c, x, m) <- Guarded(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
-    @output
-    pub struct ClassAllowed(Id, CheckId, Id, bool);
-    ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k);
-    ClassAllowed(p, c, w, m) <- WorldClass(c, w), Allowed(p, c, w, m);
-    @output
-    pub struct Except(Id, CheckId, Id, bool);
-    Except(p, c, t, m) <- ClassAllowed(p, c, k, m), Mention(p, c, t, m), InClass(t, k), !Allowed(p, c, t, m);
-    // A class the world class leaves out (its members are then out too).
-    Except(p, c, k, m) <- WorldClass(c, w), ClassAllowed(p, c, w, m), Mention(p, c, k, m), CheckClass(c, _, k), !Allowed(p, c, k, m);
-
-    // ---- §10: techniques. Every auxiliary action must be allowed on some resource.
-    struct TechCand(Id, Tech, bool);
-    TechCand(p, v, m) <- Allowed(p, c, _, m), TechCheck(v, c);
-    struct AuxMissing(Id, Tech, bool);
-    AuxMissing(p, v, m) <- TechCand(p, v, m), TechAux(v, c), Principal(p, a), CheckClass(c, a, k), !Allowed(p, c, k, m);
-    struct Ready(Id, Tech, bool);
-    Ready(p, v, m) <- TechCand(p, v, m), !AuxMissing(p, v, m);
-    @output
-    pub struct Edge(Id, Id, Tech, bool);
-    Edge(p, t, v, m) <- Ready(p, v, m), TechCheck(v, c), Allowed(p, c, t, m), TargetOk(v, t, m), TechGain(v, g), (p != t || g != gain::ACT);
-    @output
-    pub struct HubEdge(Id, Tech, Id, bool);
-    HubEdge(p, v, k, m) <- Ready(p, v, m), TechCheck(v, c), ClassAllowed(p, c, k, m);
-    @output
-    pub struct HubTarget(Tech, Id, Id, bool);
-    HubTarget(v, k, t, m) <- TargetOk(v, t, m), InClass(t, k);
-    // Techniques on "some resource" (a function, an instance) lead to the account's roles
-    // that meet the precondition.
-    HubTarget(v, k, t, m) <- TechOnAux(v), TargetOk(v, t, m), Role(t, a), TechCheck(v, c), CheckClass(c, a, k);
-
-    // ---- §6: sts:AssumeRole.
-    struct HasTrustDeny(Id);
-    HasTrustDeny(r) <- TrustDenied(r, _, _);
-    @output
-    pub struct Assumes(Id, Id, bool);
-    // Same account: a trust naming the caller suffices with no identity permission (its
-    // boundary, the SCPs and any Deny still apply, §5).
-    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    // Otherwise (another account, or a trust naming only the account): the trust and the
-    // caller's own Allow of sts:AssumeRole on the role.
-    struct AllowedRole(Id, Id, bool);
-    AllowedRole(p, r, m) <- Special(c, special::ASSUME), Allowed(p, c, r, m);
-    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
-    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
-    AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k), !AssumeExcept(p, r, m);
-    AllowedRole(p, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), ClassAllowed(p, c, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
-    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), ClassAllowed(p, c, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
-    AllowedRole(p, r, m) <- WorldClass(_, w), AssumeHub(p, w, m), HasTrustDeny(r), Role(r, b), !AssumeAcctExcept(p, b, m), !AssumeExcept(p, r, m);
-    Assumes(p, r, m) <- AllowedRole(p, r, m), TrustNamed(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustAccount(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublic(r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublicFrom(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    @output
-    pub struct AssumeHub(Id, Id, bool);
-    AssumeHub(p, k, m) <- Special(c, special::ASSUME), ClassAllowed(p, c, k, m);
-    @output
-    pub struct AssumeHubTarget(Id, Acct, Id, bool);
-    AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
-    AssumeHubTarget(k, a, r, m) <- TrustPublic(r, m), InClass(r, k), Account(a), !HasTrustDeny(r), !RcpBlocked(r, a, m);
-    AssumeHubTarget(k, a, r, m) <- TrustPublicFrom(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
-    AssumeHubTarget(w, a, r, m) <- AssumeHubTarget(k, a, r, m), WorldMember(k, w);
-
-    // ---- Who acts as whom: assume edges and technique edges that yield the target (§6, §10).
-    struct ActEdge(Id, Id, bool);
-    ActEdge(p, q, m) <- Assumes(p, q, m);
-    ActEdge(p, q, m) <- Edge(p, q, v, m), TechGain(v, g), (g == gain::ACT), (p != q);
-    struct HubLeads(Id, Tech, Id);
-    HubLeads(p, v, k) <- HubEdge(p, v, k, _), TechGain(v, g), (g == gain::ACT);
-    // Members of a class a principal's hub leaves out (a statement names them).
-    struct HubExcept(Id, Tech, Id, bool);
-    HubExcept(p, v, t, m) <- HubEdge(p, v, k, m), TechCheck(v, c), Except(p, c, t, m), InClass(t, k);
-    struct HasHubExcept(Id, Tech, Id, bool);
-    HasHubExcept(p, v, k, m) <- HubExcept(p, v, t, m), InClass(t, k);
-    struct AssumeExcept(Id, Id, bool);
-    AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, special::ASSUME), Except(p, c, r, m), InClass(r, k);
-    AssumeExcept(p, r, m) <- Special(c, special::ASSUME), WorldClass(c, w), AssumeHub(p, w, m), Except(p, c, r, m), Role(r, _);
-    // The accounts whose roles the world class leaves out for a principal.
-    struct AssumeAcctExcept(Id, Acct, bool);
-    AssumeAcctExcept(p, b, m) <- Special(c, special::ASSUME), Except(p, c, k, m), CheckClass(c, b, k);
-    struct TargetEsc(Id, bool);
-    TargetEsc(t, m) <- FullAdmin(t, m);
-    TargetEsc(t, m) <- Escalates(t, m);
-
-    // ---- §10 "admin(q)": allowed * on * after boundary and SCPs.
-    @output
-    pub struct FullAdmin(Id, bool);
-    FullAdmin(p, m) <- Special(c, special::FULL), Allowed(p, c, _, m);
-    @output
-    pub struct Unbounded(Id, bool);
-    Unbounded(p, m) <- Special(c, special::FULL), Guarded(p, c, _, m);
-    struct GroupFull(Id, bool);
-    GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), Special(c, special::FULL), On(s, ANY, x, m), IsAnyScope(x);
-    struct AcctFull(Acct, bool);
-    AcctFull(a, m) <- Special(c, special::FULL), CandAcct(a, c, _, m), !AcctFullBlocked(a, m);
-    struct AcctFullBlocked(Acct, bool);
-    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), ScpLevel(a, l), !LevelOk(l, c, k, m);
-    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), Within(k, y), AcctDeny(a, c, y, m);
-
-    // ---- §10 "+any" to oneself: the principal can give itself any permission.
-    struct SelfEmpower(Id, Tech, bool);
-    SelfEmpower(p, v, m) <- Edge(p, q, v, m), (p == q), TechGain(v, g), (g == gain::EMPOWER);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, k), TargetOk(v, p, m), !HubExcept(p, v, p, m);
-    SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
-    SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), PolicyDocument(x, pol), InForce(p, pol);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
-    @output
-    pub struct SelfAdmin(Id, Tech, bool);
-    SelfAdmin(p, v, m) <- SelfEmpower(p, v, m1), Unbounded(p, m2), let m = (m1 && m2);
-    // Row 8: a user joins a group whose policies allow everything.
-    SelfAdmin(p, v, m) <- Edge(p, x, v, m1), TechGain(v, g), (g == gain::JOIN), User(p), GroupFull(x, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
-    SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, k), GroupFull(x, m2), !HubExcept(p, v, x, m1), Unbounded(p, m3), let m = (m1 && m2 && m3);
-    // Row 11: create a role (trusting oneself) and give it any policy; the new role has no
-    // boundary, and its account's SCPs apply.
-    SelfAdmin(p, CREATE_ROLE_TECH, m) <- Special(c, special::CREATE_ROLE), Principal(p, a), CheckClass(c, a, k), Allowed(p, c, k, m1), Special(c2, special::ROLE_POLICY), CheckClass(c2, a, k2), Allowed(p, c2, k2, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
-
-    // ---- §10: escalation to administrator, asked backwards from the administrators.
-    @output
-    pub struct Escalates(Id, bool);
-    Escalates(p, m) <- SelfAdmin(p, _, m);
-    Escalates(p, m) <- ActEdge(p, q, m1), FullAdmin(q, m2), let m = (m1 && m2);
-    // (The recursive rules start from the atom that grows, so that each round of the fixed
-    // point reads only what the last round added: crepe joins in the order written.)
-    Escalates(p, m) <- Escalates(q, m2), ActEdge(p, q, m1), let m = (m1 && m2);
-    Escalates(p, m) <- HubAdmin(v, k, m2), PlainLead(v, k, p, m1), let m = (m1 && m2);
-    Escalates(p, m) <- TargetEsc(t, m3), HubTarget(v, k, t, m2), ExceptLead(v, k, p, m1), !HubExcept(p, v, t, m1), let m = (m1 && m2 && m3);
-    Escalates(p, m) <- AssumeHubEsc(k, a, m2), AssumeLead(k, a, p, m1), let m = (m1 && m2);
-    Escalates(p, m) <- TargetEsc(r, m3), AssumeHubTarget(k, a, r, m2), AssumeExceptLead(k, a, p, m1), !AssumeExcept(p, r, m1), Role(r, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2 && m3);
-    // A class hub that leads to someone who escalates, for the callers of an account.
-    struct AssumeHubEsc(Id, Acct, bool);
-    AssumeHubEsc(k, a, m) <- TargetEsc(r, m2), AssumeHubTarget(k, a, r, m1), let m = (m1 && m2);
-    // The holders of each hub, by whether their statements take targets out of it.
-    struct PlainLead(Tech, Id, Id, bool);
-    PlainLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), !HasHubExcept(p, v, k, m);
-    struct ExceptLead(Tech, Id, Id, bool);
-    ExceptLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), HasHubExcept(p, v, k, m);
-    struct AssumeExcepted(Id, bool);
-    AssumeExcepted(p, m) <- AssumeExcept(p, _, m);
-    AssumeExcepted(p, m) <- AssumeAcctExcept(p, _, m);
-    struct AssumeLead(Id, Acct, Id, bool);
-    AssumeLead(k, a, p, m) <- AssumeHub(p, k, m), Principal(p, a), !AssumeExcepted(p, m);
-    struct AssumeExceptLead(Id, Acct, Id, bool);
-    AssumeExceptLead(k, a, p, m) <- AssumeHub(p, k, m), Principal(p, a), AssumeExcepted(p, m);
-    // Write a policy of a principal one can act as: it then holds any permission.
-    Escalates(p, m) <- Edge(p, q, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(q, m3), let m = (m1 && m2 && m3);
-    // Act as a principal that can write one's own policies.
-    Escalates(p, m) <- Edge(q, p, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
-    // Pairs where one writes the other's policies, and whether the first acts as the second.
-    struct WritePair(Id, Id);
-    WritePair(p, q) <- Edge(p, q, v, _), TechGain(v, g), (g == gain::EMPOWER);
-    WritePair(p, q) <- Edge(q, p, v, _), TechGain(v, g), (g == gain::EMPOWER);
-    struct OneHop(Id, Id, bool);
-    OneHop(p, q, m) <- WritePair(p, q), ActEdge(p, q, m);
-    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), !HubExcept(p, v, q, m1), let m = (m1 && m2);
-    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), !AssumeExcept(p, q, m1), Role(q, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2);
-    struct HubAdmin(Tech, Id, bool);
-    HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), FullAdmin(t, m2), let m = (m1 && m2);
-    HubAdmin(v, k, m) <- Escalates(t, m2), HubTarget(v, k, t, m1), let m = (m1 && m2);
-}
-
 /// The derived relations the answers read, as sorted tuples (`bool`: must).
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Derived {
     /// Auxiliary checks decided for a principal (those a technique it may use needs).
     pub needs_aux: Vec<(Id, CheckId)>,
@@ -497,130 +122,73 @@ impl Derived {
     }
 }
 
-/// Runs the program over the compiled facts.
+/// The least number of principals in a shard of [`principal`]: shards keep the program's
+/// tables small (its cost per tuple grows with their size) and run on every core.
+pub const SHARD_PRINCIPALS: usize = 3_000;
+
+/// Runs the program over the compiled facts, in shards of [`SHARD_PRINCIPALS`].
 pub fn derive(compiled: &Compiled) -> Derived {
-    let f = &compiled.facts;
-    let mut rt = Crepe::new();
-    rt.extend(f.principal.iter().map(|&(p, a)| Principal(p, a)));
-    rt.extend(f.user.iter().map(|&u| User(u)));
-    rt.extend(f.member.iter().map(|&(u, g)| Member(u, g)));
-    rt.extend(f.attached.iter().map(|&(e, p)| Attached(e, p)));
-    rt.extend(f.boundary.iter().map(|&(e, p)| Boundary(e, p)));
-    rt.extend(f.statement.iter().map(|&(p, s)| Statement(p, s)));
-    rt.extend(f.allows.iter().map(|&s| Allows(s)));
-    rt.extend(f.applies.iter().map(|&(s, c, q, m)| Applies(s, c, q, m)));
-    rt.extend(f.on.iter().map(|&(s, q, x, m)| On(s, q, x, m)));
-    rt.extend(f.within.iter().map(|&(x, y)| Within(x, y)));
-    rt.extend(f.contains.iter().map(|&(x, y)| Contains(x, y)));
-    rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));
-    rt.extend(f.excluded.iter().map(|&(y, t)| Excluded(y, t)));
-    rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
-    rt.extend(f.cross_account.iter().map(|&c| CrossAccount(c)));
-    rt.extend(f.world_class.iter().map(|&(c, w)| WorldClass(c, w)));
-    rt.extend(f.world_member.iter().map(|&(k, w)| WorldMember(k, w)));
-    rt.extend(f.scp_level.iter().map(|&(a, l)| ScpLevel(a, l)));
-    rt.extend(f.level_policy.iter().map(|&(l, p)| LevelPolicy(l, p)));
-    rt.extend(f.scp_exempt.iter().map(|&p| ScpExempt(p)));
-    rt.extend(f.role.iter().map(|&(r, a)| Role(r, a)));
-    rt.extend(f.trust_named.iter().map(|&(r, p, m)| TrustNamed(r, p, m)));
-    rt.extend(
-        f.trust_via_account
-            .iter()
-            .map(|&(r, p, m)| TrustViaAccount(r, p, m)),
-    );
-    rt.extend(
-        f.trust_account
-            .iter()
-            .map(|&(r, a, m)| TrustAccount(r, a, m)),
-    );
-    rt.extend(f.trust_public.iter().map(|&(r, m)| TrustPublic(r, m)));
-    rt.extend(
-        f.trust_public_from
-            .iter()
-            .map(|&(r, a, m)| TrustPublicFrom(r, a, m)),
-    );
-    rt.extend(f.trust_denied.iter().map(|&(r, p, m)| TrustDenied(r, p, m)));
-    rt.extend(f.rcp_blocked.iter().map(|&(r, a, m)| RcpBlocked(r, a, m)));
-    rt.extend(f.tech_check.iter().map(|&(v, c)| TechCheck(v, c)));
-    rt.extend(f.tech_aux.iter().map(|&(v, c)| TechAux(v, c)));
-    rt.extend(f.tech_on_aux.iter().map(|&v| TechOnAux(v)));
-    rt.extend(f.target_ok.iter().map(|&(v, t, m)| TargetOk(v, t, m)));
-    rt.extend(f.tech_gain.iter().map(|&(v, g)| TechGain(v, g)));
-    rt.extend(f.group_policy.iter().map(|&(g, p)| GroupPolicy(g, p)));
-    rt.extend(f.policy_document.iter().map(|&(x, p)| PolicyDocument(x, p)));
-    rt.extend(f.account.iter().map(|&a| Account(a)));
-    rt.extend([Mode(false), Mode(true)]);
-    rt.extend([
-        Special(compiled.full, special::FULL),
-        Special(compiled.assume, special::ASSUME),
-        Special(compiled.create_role[0], special::CREATE_ROLE),
-        Special(compiled.create_role[1], special::ROLE_POLICY),
-        Special(compiled.create_role[2], special::ROLE_POLICY),
-    ]);
-    rt.extend(
-        compiled
-            .checks
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.target == crate::compile::techniques::TargetKind::Aux)
-            .map(|(i, _)| IsAux(i as CheckId)),
-    );
-    if let Some(any) = compiled.universe.lookup("every resource (*)") {
-        rt.extend([IsAnyScope(any)]);
-    }
-    let (
-        needs_aux,
-        guarded,
-        allowed,
-        class_allowed,
-        excepts,
-        edges,
-        hub_edges,
-        hub_targets,
-        assumes,
-        assume_hubs,
-        assume_hub_targets,
-        full_admins,
-        unbounded,
-        self_admins,
-        escalates,
-    ) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
-    fn sorted<T: Ord>(v: impl IntoIterator<Item = T>) -> Vec<T> {
-        let mut v: Vec<T> = v.into_iter().collect();
+    derive_in_shards(compiled, SHARD_PRINCIPALS)
+}
+
+/// Runs the program with shards of at least `least` principals (whole accounts each): the
+/// answer does not depend on `least`.
+pub fn derive_in_shards(compiled: &Compiled, least: usize) -> Derived {
+    let shards = shard::plan(&compiled.facts, least);
+    let decided = if let [_] = shards.as_slice() {
+        principal::run(compiled, &compiled.facts)
+    } else {
+        decide_in_parallel(compiled, &shards)
+    };
+    let escalation = organisation::run(&compiled.facts, &decided);
+    fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
         v.sort_unstable();
         v
     }
     Derived {
-        needs_aux: sorted(needs_aux.into_iter().map(|NeedsAux(a, b)| (a, b))),
-        guarded: sorted(guarded.into_iter().map(|Guarded(a, b, c, d)| (a, b, c, d))),
-        allowed: sorted(allowed.into_iter().map(|Allowed(a, b, c, d)| (a, b, c, d))),
-        class_allowed: sorted(
-            class_allowed
-                .into_iter()
-                .map(|ClassAllowed(a, b, c, d)| (a, b, c, d)),
-        ),
-        excepts: sorted(excepts.into_iter().map(|Except(a, b, c, d)| (a, b, c, d))),
-        edges: sorted(edges.into_iter().map(|Edge(a, b, c, d)| (a, b, c, d))),
-        hub_edges: sorted(
-            hub_edges
-                .into_iter()
-                .map(|HubEdge(a, b, c, d)| (a, b, c, d)),
-        ),
-        hub_targets: sorted(
-            hub_targets
-                .into_iter()
-                .map(|HubTarget(a, b, c, d)| (a, b, c, d)),
-        ),
-        assumes: sorted(assumes.into_iter().map(|Assumes(a, b, c)| (a, b, c))),
-        assume_hubs: sorted(assume_hubs.into_iter().map(|AssumeHub(a, b, c)| (a, b, c))),
-        assume_hub_targets: sorted(
-            assume_hub_targets
-                .into_iter()
-                .map(|AssumeHubTarget(a, b, c, d)| (a, b, c, d)),
-        ),
-        full_admins: sorted(full_admins.into_iter().map(|FullAdmin(a, b)| (a, b))),
-        unbounded: sorted(unbounded.into_iter().map(|Unbounded(a, b)| (a, b))),
-        self_admins: sorted(self_admins.into_iter().map(|SelfAdmin(a, b, c)| (a, b, c))),
-        escalates: sorted(escalates.into_iter().map(|Escalates(a, b)| (a, b))),
+        needs_aux: sorted(decided.needs_aux),
+        guarded: sorted(decided.guarded),
+        allowed: sorted(decided.allowed),
+        class_allowed: sorted(decided.class_allowed),
+        excepts: sorted(decided.excepts),
+        edges: sorted(decided.edges),
+        hub_edges: sorted(decided.hub_edges),
+        hub_targets: sorted(escalation.hub_targets),
+        assumes: sorted(decided.assumes),
+        assume_hubs: sorted(decided.assume_hubs),
+        assume_hub_targets: sorted(escalation.assume_hub_targets),
+        full_admins: sorted(decided.full_admins),
+        unbounded: sorted(decided.unbounded),
+        self_admins: sorted(decided.self_admins),
+        escalates: sorted(escalation.escalates),
     }
+}
+
+/// Decides the shards on every core, each worker taking the next shard when it is done.
+fn decide_in_parallel(compiled: &Compiled, shards: &[Vec<Acct>]) -> principal::Decided {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(shards.len());
+    let work = || {
+        let mut decided = principal::Decided::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(accounts) = shards.get(i) else {
+                return decided;
+            };
+            decided.append(principal::run(compiled, &shard::facts(compiled, accounts)));
+        }
+    };
+    std::thread::scope(|scope| {
+        let running: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+        let mut all = principal::Decided::default();
+        for worker in running {
+            match worker.join() {
+                Ok(decided) => all.append(decided),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    })
 }

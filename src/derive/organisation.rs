@@ -1,0 +1,206 @@
+//! What needs the whole organisation (stage 2 of [`super::derive`]): where each class hub
+//! leads, and who can become an administrator, asked backwards from the administrators over
+//! the edges every shard of [`super::principal`] derived.
+
+use super::principal::Decided;
+use crate::compile::universe::Id;
+use crate::compile::{gain, Acct, CheckId, Facts, Tech};
+use crepe::crepe;
+
+crepe! {
+    @input
+    pub struct Principal(Id, Acct);
+    @input
+    pub struct Role(Id, Acct);
+    @input
+    pub struct InClass(Id, Id);
+    @input
+    pub struct CheckClass(CheckId, Acct, Id);
+    @input
+    pub struct TargetOk(Tech, Id, bool);
+    @input
+    pub struct TechOnAux(Tech);
+    @input
+    pub struct TechCheck(Tech, CheckId);
+    @input
+    pub struct TechGain(Tech, u8);
+    @input
+    pub struct TrustAccount(Id, Acct, bool);
+    @input
+    pub struct TrustPublic(Id, bool);
+    @input
+    pub struct TrustPublicFrom(Id, Acct, bool);
+    @input
+    pub struct TrustDenied(Id, Id, bool);
+    @input
+    pub struct RcpBlocked(Id, Acct, bool);
+    @input
+    pub struct Account(Acct);
+    @input
+    pub struct WorldMember(Id, Id);
+    @input
+    pub struct Edge(Id, Id, Tech, bool);
+    @input
+    pub struct HubEdge(Id, Tech, Id, bool);
+    @input
+    pub struct Assumes(Id, Id, bool);
+    @input
+    pub struct AssumeHub(Id, Id, bool);
+    @input
+    pub struct HubExcept(Id, Tech, Id, bool);
+    @input
+    pub struct AssumeExcept(Id, Id, bool);
+    @input
+    pub struct AssumeAcctExcept(Id, Acct, bool);
+    @input
+    pub struct FullAdmin(Id, bool);
+    @input
+    pub struct Unbounded(Id, bool);
+    @input
+    pub struct SelfAdmin(Id, Tech, bool);
+
+    // ---- What a class hub leads to (§10), and the roles of a class open to an account (§6).
+    @output
+    pub struct HubTarget(Tech, Id, Id, bool);
+    HubTarget(v, k, t, m) <- TargetOk(v, t, m), InClass(t, k);
+    // Techniques on "some resource" (a function, an instance) lead to the account's roles
+    // that meet the precondition.
+    HubTarget(v, k, t, m) <- TechOnAux(v), TargetOk(v, t, m), Role(t, a), TechCheck(v, c), CheckClass(c, a, k);
+    struct HasTrustDeny(Id);
+    HasTrustDeny(r) <- TrustDenied(r, _, _);
+    @output
+    pub struct AssumeHubTarget(Id, Acct, Id, bool);
+    AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+    AssumeHubTarget(k, a, r, m) <- TrustPublic(r, m), InClass(r, k), Account(a), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+    AssumeHubTarget(k, a, r, m) <- TrustPublicFrom(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
+    AssumeHubTarget(w, a, r, m) <- AssumeHubTarget(k, a, r, m), WorldMember(k, w);
+
+    // ---- Who acts as whom: assume edges and technique edges that yield the target (§6, §10).
+    struct ActEdge(Id, Id, bool);
+    ActEdge(p, q, m) <- Assumes(p, q, m);
+    ActEdge(p, q, m) <- Edge(p, q, v, m), TechGain(v, g), (g == gain::ACT), (p != q);
+    struct HubLeads(Id, Tech, Id);
+    HubLeads(p, v, k) <- HubEdge(p, v, k, _), TechGain(v, g), (g == gain::ACT);
+    struct HasHubExcept(Id, Tech, Id, bool);
+    HasHubExcept(p, v, k, m) <- HubExcept(p, v, t, m), InClass(t, k);
+    struct TargetEsc(Id, bool);
+    TargetEsc(t, m) <- FullAdmin(t, m);
+    TargetEsc(t, m) <- Escalates(t, m);
+
+    // ---- §10: escalation to administrator, asked backwards from the administrators.
+    @output
+    pub struct Escalates(Id, bool);
+    Escalates(p, m) <- SelfAdmin(p, _, m);
+    Escalates(p, m) <- ActEdge(p, q, m1), FullAdmin(q, m2), let m = (m1 && m2);
+    // (The recursive rules start from the atom that grows, so that each round of the fixed
+    // point reads only what the last round added: crepe joins in the order written.)
+    Escalates(p, m) <- Escalates(q, m2), ActEdge(p, q, m1), let m = (m1 && m2);
+    Escalates(p, m) <- HubAdmin(v, k, m2), PlainLead(v, k, p, m1), let m = (m1 && m2);
+    Escalates(p, m) <- TargetEsc(t, m3), HubTarget(v, k, t, m2), ExceptLead(v, k, p, m1), !HubExcept(p, v, t, m1), let m = (m1 && m2 && m3);
+    Escalates(p, m) <- AssumeHubEsc(k, a, m2), AssumeLead(k, a, p, m1), let m = (m1 && m2);
+    Escalates(p, m) <- TargetEsc(r, m3), AssumeHubTarget(k, a, r, m2), AssumeExceptLead(k, a, p, m1), !AssumeExcept(p, r, m1), Role(r, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2 && m3);
+    // A class hub that leads to someone who escalates, for the callers of an account.
+    struct AssumeHubEsc(Id, Acct, bool);
+    AssumeHubEsc(k, a, m) <- TargetEsc(r, m2), AssumeHubTarget(k, a, r, m1), let m = (m1 && m2);
+    // The holders of each hub, by whether their statements take targets out of it.
+    struct PlainLead(Tech, Id, Id, bool);
+    PlainLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), !HasHubExcept(p, v, k, m);
+    struct ExceptLead(Tech, Id, Id, bool);
+    ExceptLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), HasHubExcept(p, v, k, m);
+    struct AssumeExcepted(Id, bool);
+    AssumeExcepted(p, m) <- AssumeExcept(p, _, m);
+    AssumeExcepted(p, m) <- AssumeAcctExcept(p, _, m);
+    struct AssumeLead(Id, Acct, Id, bool);
+    AssumeLead(k, a, p, m) <- AssumeHub(p, k, m), Principal(p, a), !AssumeExcepted(p, m);
+    struct AssumeExceptLead(Id, Acct, Id, bool);
+    AssumeExceptLead(k, a, p, m) <- AssumeHub(p, k, m), Principal(p, a), AssumeExcepted(p, m);
+    // Write a policy of a principal one can act as: it then holds any permission.
+    Escalates(p, m) <- Edge(p, q, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(q, m3), let m = (m1 && m2 && m3);
+    // Act as a principal that can write one's own policies.
+    Escalates(p, m) <- Edge(q, p, v, m1), TechGain(v, g), (g == gain::EMPOWER), OneHop(p, q, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
+    // Pairs where one writes the other's policies, and whether the first acts as the second.
+    struct WritePair(Id, Id);
+    WritePair(p, q) <- Edge(p, q, v, _), TechGain(v, g), (g == gain::EMPOWER);
+    WritePair(p, q) <- Edge(q, p, v, _), TechGain(v, g), (g == gain::EMPOWER);
+    struct OneHop(Id, Id, bool);
+    OneHop(p, q, m) <- WritePair(p, q), ActEdge(p, q, m);
+    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), !HubExcept(p, v, q, m1), let m = (m1 && m2);
+    OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), !AssumeExcept(p, q, m1), Role(q, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2);
+    struct HubAdmin(Tech, Id, bool);
+    HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), FullAdmin(t, m2), let m = (m1 && m2);
+    HubAdmin(v, k, m) <- Escalates(t, m2), HubTarget(v, k, t, m1), let m = (m1 && m2);
+}
+
+/// What the whole organisation derives: hub targets, class targets of assume hubs, and who
+/// escalates (unsorted).
+pub struct Escalation {
+    pub(super) hub_targets: Vec<(Tech, Id, Id, bool)>,
+    pub(super) assume_hub_targets: Vec<(Id, Acct, Id, bool)>,
+    pub(super) escalates: Vec<(Id, bool)>,
+}
+
+/// Runs the program over the organisation's facts and every principal's decisions.
+pub fn run(f: &Facts, d: &Decided) -> Escalation {
+    let mut rt = Crepe::new();
+    rt.extend(f.principal.iter().map(|&(p, a)| Principal(p, a)));
+    rt.extend(f.role.iter().map(|&(r, a)| Role(r, a)));
+    rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));
+    rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
+    rt.extend(f.target_ok.iter().map(|&(v, t, m)| TargetOk(v, t, m)));
+    rt.extend(f.tech_on_aux.iter().map(|&v| TechOnAux(v)));
+    rt.extend(f.tech_check.iter().map(|&(v, c)| TechCheck(v, c)));
+    rt.extend(f.tech_gain.iter().map(|&(v, g)| TechGain(v, g)));
+    rt.extend(
+        f.trust_account
+            .iter()
+            .map(|&(r, a, m)| TrustAccount(r, a, m)),
+    );
+    rt.extend(f.trust_public.iter().map(|&(r, m)| TrustPublic(r, m)));
+    rt.extend(
+        f.trust_public_from
+            .iter()
+            .map(|&(r, a, m)| TrustPublicFrom(r, a, m)),
+    );
+    rt.extend(f.trust_denied.iter().map(|&(r, p, m)| TrustDenied(r, p, m)));
+    rt.extend(f.rcp_blocked.iter().map(|&(r, a, m)| RcpBlocked(r, a, m)));
+    rt.extend(f.account.iter().map(|&a| Account(a)));
+    rt.extend(f.world_member.iter().map(|&(k, w)| WorldMember(k, w)));
+    rt.extend(d.edges.iter().map(|&(p, t, v, m)| Edge(p, t, v, m)));
+    rt.extend(d.hub_edges.iter().map(|&(p, v, k, m)| HubEdge(p, v, k, m)));
+    rt.extend(d.assumes.iter().map(|&(p, r, m)| Assumes(p, r, m)));
+    rt.extend(d.assume_hubs.iter().map(|&(p, k, m)| AssumeHub(p, k, m)));
+    rt.extend(
+        d.hub_excepts
+            .iter()
+            .map(|&(p, v, t, m)| HubExcept(p, v, t, m)),
+    );
+    rt.extend(
+        d.assume_excepts
+            .iter()
+            .map(|&(p, r, m)| AssumeExcept(p, r, m)),
+    );
+    rt.extend(
+        d.assume_acct_excepts
+            .iter()
+            .map(|&(p, b, m)| AssumeAcctExcept(p, b, m)),
+    );
+    rt.extend(d.full_admins.iter().map(|&(p, m)| FullAdmin(p, m)));
+    rt.extend(d.unbounded.iter().map(|&(p, m)| Unbounded(p, m)));
+    rt.extend(d.self_admins.iter().map(|&(p, v, m)| SelfAdmin(p, v, m)));
+    let (hub_targets, assume_hub_targets, escalates) =
+        rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
+    Escalation {
+        hub_targets: hub_targets
+            .into_iter()
+            .map(|HubTarget(a, b, c, d)| (a, b, c, d))
+            .collect(),
+        assume_hub_targets: assume_hub_targets
+            .into_iter()
+            .map(|AssumeHubTarget(a, b, c, d)| (a, b, c, d))
+            .collect(),
+        escalates: escalates
+            .into_iter()
+            .map(|Escalates(a, b)| (a, b))
+            .collect(),
+    }
+}
