@@ -237,11 +237,7 @@ impl World {
     ) {
         let trust = action.to_ascii_lowercase().starts_with("sts:assumerole");
         let document = if trust {
-            let role = self
-                .accounts
-                .iter()
-                .flat_map(|a| &a.roles)
-                .find(|r| r.arn == resource);
+            let role = self.role_by_arn(resource);
             if role.is_none() && owner.is_some_and(|o| self.account(o).is_some()) {
                 view.incomplete
                     .push(format!("role {resource} is not in the input"));

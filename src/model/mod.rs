@@ -475,12 +475,17 @@ struct Index {
     users: HashMap<String, (usize, usize)>,
     /// Roles by account ID and name.
     roles: HashMap<(String, String), (usize, usize)>,
+    /// Roles by ARN (the first of each ARN, as a scan finds it).
+    role_arns: HashMap<String, (usize, usize)>,
+    /// Accounts by ID (the first of each ID).
+    accounts: HashMap<String, usize>,
 }
 
 impl Index {
     fn build(accounts: &[Account]) -> Index {
         let mut index = Index::default();
         for (a, account) in accounts.iter().enumerate() {
+            index.accounts.entry(account.id.clone()).or_insert(a);
             for (i, p) in account.policies.iter().enumerate() {
                 index.policies.entry(p.arn.clone()).or_insert((a, i));
             }
@@ -492,6 +497,7 @@ impl Index {
                     .roles
                     .entry((account.id.clone(), r.name.clone()))
                     .or_insert((a, i));
+                index.role_arns.entry(r.arn.clone()).or_insert((a, i));
             }
         }
         index
@@ -501,7 +507,25 @@ impl Index {
 impl World {
     /// The account with this ID.
     pub fn account(&self, id: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.id == id)
+        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        let hit = index.accounts.get(id).and_then(|&a| self.accounts.get(a));
+        hit.filter(|a| a.id == id)
+            .or_else(|| self.accounts.iter().find(|a| a.id == id))
+    }
+
+    /// The role with this ARN, in whichever account holds it.
+    pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
+        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        if let Some(&(a, i)) = index.role_arns.get(arn) {
+            let hit = self.accounts.get(a).and_then(|a| a.roles.get(i));
+            if let Some(r) = hit.filter(|r| r.arn == arn) {
+                return Some(r);
+            }
+        }
+        self.accounts
+            .iter()
+            .flat_map(|a| &a.roles)
+            .find(|r| r.arn == arn)
     }
 
     /// The account with this ID, created empty if absent.
