@@ -774,18 +774,31 @@ impl<'w> Compiler<'w> {
                         .collect(),
                 };
                 for (holder, context) in holders {
+                    // The condition in each stance depends on the check only through the
+                    // service it passes a role to: decided once per such service.
+                    let mut decided: Vec<(Option<&str>, [bool; 2])> = Vec::new();
                     for &c in &checks {
-                        let check = self.checks[c as usize];
-                        for (stance, must) in STANCES {
-                            let mut ctx = context.clone();
-                            if let Some(service) = check.passed_to {
-                                ctx.insert(
-                                    "iam:PassedToService",
-                                    ContextValue::Single(service.into()),
-                                );
+                        let passed_to = self.checks[c as usize].passed_to;
+                        let holds = match decided.iter().find(|(p, _)| *p == passed_to) {
+                            Some(&(_, holds)) => holds,
+                            None => {
+                                let holds = STANCES.map(|(stance, _)| {
+                                    let mut ctx = context.clone();
+                                    if let Some(service) = passed_to {
+                                        ctx.insert(
+                                            "iam:PassedToService",
+                                            ContextValue::Single(service.into()),
+                                        );
+                                    }
+                                    let ctx = ctx.symbolic(stance, self.organization_known);
+                                    rest.holds_in(&ctx, statement.effect)
+                                });
+                                decided.push((passed_to, holds));
+                                holds
                             }
-                            let ctx = ctx.symbolic(stance, self.organization_known);
-                            if rest.holds_in(&ctx, statement.effect) {
+                        };
+                        for ((_, must), holds) in STANCES.into_iter().zip(holds) {
+                            if holds {
                                 self.facts.applies.push((s, c, holder, must));
                             }
                         }
@@ -807,20 +820,27 @@ impl<'w> Compiler<'w> {
                             },
                         });
                     }
+                    // The clauses on the target's account, decided once per owner.
+                    let mut by_account: HashMap<Option<u32>, [bool; 2]> = HashMap::new();
                     for scope in scopes {
-                        for (stance, must) in STANCES {
-                            let holds = match &by_owner {
-                                None => true,
-                                Some(condition) => {
+                        let holds = match &by_owner {
+                            None => [true; 2],
+                            Some(condition) => {
+                                let owner = self.universe.node(scope).account;
+                                *by_account.entry(owner).or_insert_with(|| {
                                     let owner = self.universe.account_id(scope).unwrap_or("");
                                     let mut ctx = context.clone();
                                     add_resource_keys(self.world, &mut ctx, owner);
-                                    condition.holds_in(
-                                        &ctx.symbolic(stance, self.organization_known),
-                                        statement.effect,
-                                    )
-                                }
-                            };
+                                    STANCES.map(|(stance, _)| {
+                                        condition.holds_in(
+                                            &ctx.clone().symbolic(stance, self.organization_known),
+                                            statement.effect,
+                                        )
+                                    })
+                                })
+                            }
+                        };
+                        for ((_, must), holds) in STANCES.into_iter().zip(holds) {
                             if holds {
                                 self.facts.on.push((s, holder, scope, must));
                             }
