@@ -11,7 +11,7 @@ use crate::model::World;
 use crate::policy::arn::ArnPattern;
 use crate::policy::pattern::{Case, NoVariables, Pattern, Syntax, Variables};
 use crate::policy::{Effect, Statement};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Targets by class, and the scope nodes.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,8 @@ pub struct Inventory {
     aux_all: Id,
     /// Members of each object class: node and the resource field of its ARN.
     members: HashMap<Id, Vec<(Id, String)>>,
+    /// The classes each member is in.
+    classes_of: HashMap<Id, Vec<Id>>,
     accounts: Vec<String>,
     memo: HashMap<String, Vec<Id>>,
     /// "A class but these members" scopes (NotResource), by class and members left out.
@@ -103,6 +105,7 @@ impl Inventory {
                 }
                 let field = arn.splitn(6, ':').nth(5).unwrap_or("").to_string();
                 inv.members.entry(class).or_default().push((id, field));
+                inv.classes_of.entry(id).or_default().push(class);
             }
         }
         inv
@@ -161,9 +164,18 @@ impl Inventory {
             }
             excluded.sort_unstable();
             excluded.dedup();
+            // Only the classes of the members left out need splitting.
+            let touched: HashSet<Id> = excluded
+                .iter()
+                .flat_map(|m| self.classes_of.get(m).into_iter().flatten().copied())
+                .collect();
             let mut classes: Vec<Id> = self.members.keys().copied().collect();
             classes.sort_unstable();
             for class in classes {
+                if !touched.contains(&class) {
+                    out.push(class);
+                    continue;
+                }
                 let (gone, kept): (Vec<Id>, Vec<Id>) = self.members[&class]
                     .iter()
                     .map(|(m, _)| *m)
