@@ -124,7 +124,7 @@ impl Derived {
 
 /// The least number of principals in a shard of [`principal`]: shards keep the program's
 /// tables small (its cost per tuple grows with their size) and run on every core.
-pub const SHARD_PRINCIPALS: usize = 3_000;
+pub const SHARD_PRINCIPALS: usize = 1_500;
 
 /// Runs the program over the compiled facts, in shards of [`SHARD_PRINCIPALS`].
 pub fn derive(compiled: &Compiled) -> Derived {
