@@ -426,3 +426,21 @@ fn cross_account_findings_name_each_caller_or_count_many() {
         many[0]
     );
 }
+
+/// A NotResource grant reaches every member of a class but those it names: the class is
+/// decided as a whole for the others, and the twin without the exclusion reaches them all.
+#[test]
+fn a_not_resource_grant_leaves_out_the_roles_it_names() {
+    let roles = "  role admin {\n    trust account 111111111111;\n  }\n  role ops {\n    trust account 111111111111;\n  }";
+    let but_admin = "      allow sts:AssumeRole on not \"arn:aws:iam::111111111111:role/admin\";";
+    assert_eq!(
+        reach(&account(but_admin, roles), "user/attacker"),
+        "arn:aws:iam::111111111111:role/ops hops=1 conditional=false\n"
+    );
+    let every_role = "      allow sts:AssumeRole on \"arn:aws:iam::111111111111:role/*\";";
+    assert_eq!(
+        reach(&account(every_role, roles), "user/attacker"),
+        "arn:aws:iam::111111111111:role/admin hops=1 conditional=false\n\
+         arn:aws:iam::111111111111:role/ops hops=1 conditional=false\n"
+    );
+}
