@@ -53,35 +53,20 @@ pub fn facts(compiled: &Compiled, accounts: &[Acct]) -> Facts {
             .account
             .is_none_or(|a| account_in[a as usize])
     };
-    let principal: Vec<_> = f
-        .principal
-        .iter()
-        .copied()
-        .filter(|&(_, a)| account_in[a as usize])
-        .collect();
+    let principal = keep(&f.principal, |&(_, a)| account_in[a as usize]);
     let mut mine = vec![false; universe.nodes.len()];
     for &(p, _) in &principal {
         mine[p as usize] = true;
     }
     let is_mine = |p: Id| mine[p as usize];
-    let member: Vec<_> = f
-        .member
-        .iter()
-        .copied()
-        .filter(|&(u, _)| is_mine(u))
-        .collect();
+    let member = keep(&f.member, |&(u, _)| is_mine(u));
     // The groups of its users, wherever the input put them.
     let mut group_in = vec![false; universe.nodes.len()];
     for &(_, g) in &member {
         group_in[g as usize] = true;
     }
     let holder = |e: Id| here(e) || group_in[e as usize];
-    let scp_level: Vec<_> = f
-        .scp_level
-        .iter()
-        .copied()
-        .filter(|&(a, _)| account_in[a as usize])
-        .collect();
+    let scp_level = keep(&f.scp_level, |&(a, _)| account_in[a as usize]);
     let levels: Vec<_> = scp_level.iter().map(|&(_, l)| l).collect();
     let attached = keep(&f.attached, |&(e, _)| holder(e));
     let boundary = keep(&f.boundary, |&(p, _)| is_mine(p));

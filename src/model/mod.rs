@@ -507,25 +507,38 @@ impl Index {
 impl World {
     /// The account with this ID.
     pub fn account(&self, id: &str) -> Option<&Account> {
-        let index = self.index.get_or_init(|| Index::build(&self.accounts));
-        let hit = index.accounts.get(id).and_then(|&a| self.accounts.get(a));
+        let hit = self
+            .indices()
+            .accounts
+            .get(id)
+            .and_then(|&a| self.accounts.get(a));
         hit.filter(|a| a.id == id)
             .or_else(|| self.accounts.iter().find(|a| a.id == id))
     }
 
     /// The role with this ARN, in whichever account holds it.
     pub fn role_by_arn(&self, arn: &str) -> Option<&Role> {
-        let index = self.index.get_or_init(|| Index::build(&self.accounts));
-        if let Some(&(a, i)) = index.role_arns.get(arn) {
-            let hit = self.accounts.get(a).and_then(|a| a.roles.get(i));
-            if let Some(r) = hit.filter(|r| r.arn == arn) {
-                return Some(r);
-            }
-        }
-        self.accounts
-            .iter()
-            .flat_map(|a| &a.roles)
-            .find(|r| r.arn == arn)
+        let at = self.indices().role_arns.get(arn);
+        self.indexed(at, |a| &a.roles, |r| r.arn == arn)
+    }
+
+    /// The index, built on first use.
+    fn indices(&self) -> &Index {
+        self.index.get_or_init(|| Index::build(&self.accounts))
+    }
+
+    /// The object the index places at `at` if it is the one wanted, else the first wanted one
+    /// a scan of every account finds (the index is stale only if `accounts` was changed in
+    /// place after it was built).
+    fn indexed<'a, T>(
+        &'a self,
+        at: Option<&(usize, usize)>,
+        items: impl Fn(&'a Account) -> &'a [T],
+        wanted: impl Fn(&T) -> bool,
+    ) -> Option<&'a T> {
+        at.and_then(|&(a, i)| self.accounts.get(a).and_then(|a| items(a).get(i)))
+            .filter(|t| wanted(t))
+            .or_else(|| self.accounts.iter().flat_map(&items).find(|t| wanted(t)))
     }
 
     /// The account with this ID, created empty if absent.
@@ -546,22 +559,13 @@ impl World {
     /// A managed policy by ARN, from whichever account holds it (loading adds the bundled AWS
     /// managed policies that accounts attach but their input does not include).
     pub fn managed_policy(&self, arn: &str) -> Option<&ManagedPolicy> {
-        let index = self.index.get_or_init(|| Index::build(&self.accounts));
-        if let Some(&(a, i)) = index.policies.get(arn) {
-            let hit = self.accounts.get(a).and_then(|a| a.policies.get(i));
-            if let Some(p) = hit.filter(|p| p.arn == arn) {
-                return Some(p);
-            }
-        }
-        self.accounts
-            .iter()
-            .flat_map(|a| &a.policies)
-            .find(|p| p.arn == arn)
+        let at = self.indices().policies.get(arn);
+        self.indexed(at, |a| &a.policies, |p| p.arn == arn)
     }
 
     /// The user with this ARN in `account`.
     pub fn user<'a>(&'a self, account: &'a Account, arn: &str) -> Option<&'a User> {
-        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        let index = self.indices();
         if let Some(&(a, i)) = index.users.get(arn) {
             let hit = self.accounts.get(a).and_then(|a| a.users.get(i));
             if let Some(u) = hit.filter(|u| u.arn == arn && self.accounts[a].id == account.id) {
@@ -573,7 +577,7 @@ impl World {
 
     /// The role named `name` in `account`.
     pub fn role<'a>(&'a self, account: &'a Account, name: &str) -> Option<&'a Role> {
-        let index = self.index.get_or_init(|| Index::build(&self.accounts));
+        let index = self.indices();
         let key = (account.id.clone(), name.to_string());
         if let Some(&(a, i)) = index.roles.get(&key) {
             let hit = self.accounts.get(a).and_then(|a| a.roles.get(i));
