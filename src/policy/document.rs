@@ -207,6 +207,62 @@ pub struct Statement {
     pub condition: Condition,
     /// JSON pointer of the statement in its document (`/Statement/2`, or `/Statement`).
     pub pointer: String,
+    /// The Action element's items by service, to match a long list without scanning it.
+    action_order: ActionOrder,
+}
+
+/// The `service:name` items of a long Action list, sorted by service: a request compares
+/// names only with the items of its own service. Short lists are scanned as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ActionOrder {
+    /// Indices of the `service:name` items, by service; empty for a short list.
+    by_service: Box<[u32]>,
+    /// The list holds `"*"`.
+    any: bool,
+}
+
+impl ActionOrder {
+    /// Lists shorter than this are scanned: a binary search does not pay for them.
+    const SHORT: usize = 8;
+
+    fn build(items: &[ActionPattern]) -> ActionOrder {
+        if items.len() < Self::SHORT {
+            return ActionOrder::default();
+        }
+        let service = |i: &u32| match &items[*i as usize] {
+            ActionPattern::Service { service, .. } => Some(service),
+            _ => None,
+        };
+        let mut by_service: Vec<u32> = (0..items.len() as u32)
+            .filter(|i| service(i).is_some())
+            .collect();
+        by_service.sort_by(|a, b| service(a).cmp(&service(b)));
+        ActionOrder {
+            by_service: by_service.into(),
+            any: items.contains(&ActionPattern::Any),
+        }
+    }
+
+    /// Does some item of `items` (the list this order was built from) match `service:name`?
+    fn any_matches(&self, items: &[ActionPattern], service: &str, name: &str) -> bool {
+        if items.len() < Self::SHORT {
+            return items.iter().any(|p| p.matches(service, name));
+        }
+        if self.any {
+            return true;
+        }
+        let service_of = |i: u32| match &items[i as usize] {
+            ActionPattern::Service { service, .. } => &**service,
+            _ => "",
+        };
+        let start = self
+            .by_service
+            .partition_point(|&i| service_of(i) < service);
+        self.by_service[start..]
+            .iter()
+            .take_while(|&&i| service_of(i) == service)
+            .any(|&i| items[i as usize].matches(service, name))
+    }
 }
 
 /// A policy document.
@@ -450,7 +506,9 @@ impl Statement {
 
     /// Does the Action / NotAction element cover `service:name`?
     pub fn action_matches(&self, service: &str, name: &str) -> bool {
-        let any = self.action.items.iter().any(|p| p.matches(service, name));
+        let any = self
+            .action_order
+            .any_matches(&self.action.items, service, name);
         any != self.action.negated
     }
 
@@ -748,11 +806,13 @@ impl Reader {
                 "resource control policies can only Deny (the one Allow is AWS's RCPFullAWSAccess)",
             );
         }
+        let action = action?;
         Some(Statement {
             sid,
             effect: effect?,
             principal,
-            action: action?,
+            action_order: ActionOrder::build(&action.items),
+            action,
             resource,
             condition,
             pointer: at,
@@ -1305,5 +1365,43 @@ mod tests {
             [1, 2, 3]
         );
         assert_eq!(policy.index.candidates("kms").collect::<Vec<_>>(), [1, 3]);
+    }
+
+    #[test]
+    fn a_long_action_list_matches_as_a_short_one_does() {
+        let actions = r#"["sqs:Send*","ec2:RunInstances","S3:GetObject","iam:PassRole",
+            "kms:Decrypt","s3:Put*","lambda:Invoke?unction","ec2:Describe*","s3:List*","nope"]"#;
+        let statement = |element: &str| {
+            let text = format!(
+                r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","{element}":{actions},"Resource":"*"}}}}"#
+            );
+            let policy = Policy::from_text(&text, PolicyKind::Identity).policy;
+            policy.unwrap().statements.remove(0)
+        };
+        let (listed, not_listed) = (statement("Action"), statement("NotAction"));
+        for (service, name, expected) in [
+            ("s3", "getobject", true),
+            ("s3", "PutBucketPolicy", true),
+            ("s3", "ListBuckets", true),
+            ("s3", "DeleteObject", false),
+            ("ec2", "RunInstances", true),
+            ("ec2", "DescribeVpcs", true),
+            ("ec2", "TerminateInstances", false),
+            ("lambda", "InvokeFunction", true),
+            ("sqs", "SendMessage", true),
+            ("sns", "Publish", false),
+            ("nope", "", false),
+        ] {
+            assert_eq!(
+                listed.action_matches(service, name),
+                expected,
+                "{service}:{name}"
+            );
+            assert_eq!(
+                not_listed.action_matches(service, name),
+                !expected,
+                "{service}:{name}"
+            );
+        }
     }
 }
