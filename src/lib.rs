@@ -75,6 +75,7 @@ pub mod limits;
 pub mod lint;
 pub mod managed;
 pub mod model;
+pub mod parallel;
 pub mod policy;
 pub mod query;
 pub mod simulate;

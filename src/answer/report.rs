@@ -4,7 +4,7 @@
 use super::graph::Walk;
 use super::{Analysis, CrossAccess, Escalation, Reached, ReachedClass};
 use crate::compile::techniques::NOT_MODELLED;
-use crate::compile::universe::NodeKind;
+use crate::compile::universe::{Id, NodeKind};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -64,6 +64,10 @@ pub enum ReachList {
 /// The size from which a compact report lists a class reached as a whole as one entry.
 pub const COLLAPSE_AT: usize = 16;
 
+/// Principals per piece of the report's work on the cores (a piece's cost varies with the
+/// escalation paths it explains, so pieces are small).
+const REPORT_CHUNK: usize = 64;
+
 /// A finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
@@ -90,76 +94,22 @@ impl Analysis {
 
     /// The report, with reachable lists as `reach` says.
     pub fn report_with(&self, reach: ReachList) -> Report {
-        let mut principals = Vec::new();
+        let ids = self.principals();
+        let chunks: Vec<&[Id]> = ids.chunks(REPORT_CHUNK).collect();
+        let walks = || (Walk::new(&self.graph), Walk::new(&self.graph));
+        let parts = crate::parallel::map(&chunks, walks, |(all, must), chunk| {
+            let mut principals = Vec::with_capacity(chunk.len());
+            let mut findings = Vec::new();
+            for &p in *chunk {
+                principals.push(self.principal_report(p, reach, all, must, &mut findings));
+            }
+            (principals, findings)
+        });
+        let mut principals = Vec::with_capacity(ids.len());
         let mut findings = Vec::new();
-        let (mut all, mut must) = (Walk::new(&self.graph), Walk::new(&self.graph));
-        let collapse = (reach == ReachList::Compact).then_some(COLLAPSE_AT);
-        for p in self.principals() {
-            let node = self.compiled.universe.node(p);
-            let arn = node.name.clone();
-            let admin = self.is_admin(p);
-            let escalation = self.escalation(p);
-            let incomplete = self.assumed_for(p, escalation.as_ref());
-            let (reachable, reachable_classes) = if reach == ReachList::None {
-                Default::default()
-            } else {
-                self.walk_reach(p, &mut all, &mut must);
-                self.reached(p, &all, &must, collapse)
-            };
-            if let Some(conditional) = admin {
-                findings.push(Finding {
-                    kind: "admin",
-                    severity: "high",
-                    subject: arn.clone(),
-                    message: format!(
-                        "{arn} is allowed every action on every resource{}",
-                        if conditional { " under conditions" } else { "" }
-                    ),
-                    conditional,
-                    object: None,
-                });
-            }
-            if let Some(e) = &escalation {
-                let how: Vec<&str> = e.path.iter().map(|s| s.technique.as_str()).collect();
-                findings.push(Finding {
-                    kind: "escalation",
-                    severity: "high",
-                    subject: arn.clone(),
-                    message: format!(
-                        "{arn} can become an administrator in {} step{} ({}){}",
-                        e.path.len(),
-                        if e.path.len() == 1 { "" } else { "s" },
-                        how.join(", then "),
-                        if e.conditional {
-                            ", under conditions"
-                        } else {
-                            ""
-                        }
-                    ),
-                    conditional: e.conditional,
-                    object: None,
-                });
-            }
-            principals.push(PrincipalReport {
-                arn,
-                kind: if node.kind == NodeKind::User {
-                    "user"
-                } else {
-                    "role"
-                },
-                account: self
-                    .compiled
-                    .universe
-                    .account_id(p)
-                    .unwrap_or("")
-                    .to_string(),
-                admin: admin.is_some(),
-                admin_conditional: admin == Some(true),
-                escalates_to_admin: escalation,
-                reachable,
-                reachable_classes,
-                incomplete,
-            });
+        for (mut reports, mut found) in parts {
+            principals.append(&mut reports);
+            findings.append(&mut found);
         }
         for e in self.external_access() {
             findings.push(Finding {
@@ -221,6 +171,83 @@ impl Analysis {
 }
 
 impl Analysis {
+    /// One principal's part of the report, and its findings (added to `findings`).
+    fn principal_report(
+        &self,
+        p: Id,
+        reach: ReachList,
+        all: &mut Walk,
+        must: &mut Walk,
+        findings: &mut Vec<Finding>,
+    ) -> PrincipalReport {
+        let node = self.compiled.universe.node(p);
+        let arn = node.name.clone();
+        let admin = self.is_admin(p);
+        let escalation = self.escalation(p);
+        let incomplete = self.assumed_for(p, escalation.as_ref());
+        let (reachable, reachable_classes) = if reach == ReachList::None {
+            Default::default()
+        } else {
+            let collapse = (reach == ReachList::Compact).then_some(COLLAPSE_AT);
+            self.walk_reach(p, all, must);
+            self.reached(p, all, must, collapse)
+        };
+        if let Some(conditional) = admin {
+            findings.push(Finding {
+                kind: "admin",
+                severity: "high",
+                subject: arn.clone(),
+                message: format!(
+                    "{arn} is allowed every action on every resource{}",
+                    if conditional { " under conditions" } else { "" }
+                ),
+                conditional,
+                object: None,
+            });
+        }
+        if let Some(e) = &escalation {
+            let how: Vec<&str> = e.path.iter().map(|s| s.technique.as_str()).collect();
+            findings.push(Finding {
+                kind: "escalation",
+                severity: "high",
+                subject: arn.clone(),
+                message: format!(
+                    "{arn} can become an administrator in {} step{} ({}){}",
+                    e.path.len(),
+                    if e.path.len() == 1 { "" } else { "s" },
+                    how.join(", then "),
+                    if e.conditional {
+                        ", under conditions"
+                    } else {
+                        ""
+                    }
+                ),
+                conditional: e.conditional,
+                object: None,
+            });
+        }
+        PrincipalReport {
+            arn,
+            kind: if node.kind == NodeKind::User {
+                "user"
+            } else {
+                "role"
+            },
+            account: self
+                .compiled
+                .universe
+                .account_id(p)
+                .unwrap_or("")
+                .to_string(),
+            admin: admin.is_some(),
+            admin_conditional: admin == Some(true),
+            escalates_to_admin: escalation,
+            reachable,
+            reachable_classes,
+            incomplete,
+        }
+    }
+
     /// What `p`'s answers rest on that the input lacks: its own missing policies, groups and
     /// boundary, then those of the principals its escalation path acts as.
     fn assumed_for(

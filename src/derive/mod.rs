@@ -31,7 +31,6 @@ pub mod shard;
 
 use crate::compile::universe::Id;
 use crate::compile::{Acct, CheckId, Compiled, Tech};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Codes of the special checks in [`principal::Special`].
 pub mod special {
@@ -166,29 +165,14 @@ pub fn derive_in_shards(compiled: &Compiled, least: usize) -> Derived {
 
 /// Decides the shards on every core, each worker taking the next shard when it is done.
 fn decide_in_parallel(compiled: &Compiled, shards: &[Vec<Acct>]) -> principal::Decided {
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(shards.len());
-    let work = || {
-        let mut decided = principal::Decided::default();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(accounts) = shards.get(i) else {
-                return decided;
-            };
-            decided.append(principal::run(compiled, &shard::facts(compiled, accounts)));
-        }
-    };
-    std::thread::scope(|scope| {
-        let running: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
-        let mut all = principal::Decided::default();
-        for worker in running {
-            match worker.join() {
-                Ok(decided) => all.append(decided),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        all
-    })
+    let decided = crate::parallel::map(
+        shards,
+        || (),
+        |_, accounts| principal::run(compiled, &shard::facts(compiled, accounts)),
+    );
+    let mut all = principal::Decided::default();
+    for shard in decided {
+        all.append(shard);
+    }
+    all
 }
