@@ -364,6 +364,33 @@ proptest! {
         prop_assert!(wrong.is_empty(), "seed {seed}\n{text}\n{}", wrong.join("\n"));
     }
 
+    /// `who can sts:AssumeRole on ROLE`, read from the derived edges, names exactly the
+    /// principals the policy core allows, each as conditional as the policy core says.
+    #[test]
+    fn who_can_assume_a_role_agrees_with_the_policy_core(seed in any::<u64>()) {
+        let text = organisation(seed);
+        let analysis = common::analysis(&text);
+        for role in analysis.principals() {
+            let arn = analysis.arn(role).to_string();
+            if !arn.contains(":role/") {
+                continue;
+            }
+            let derived = analysis.who_can("sts:AssumeRole", &arn);
+            let decided: Vec<(String, bool)> = analysis
+                .principals()
+                .into_iter()
+                .filter_map(|p| {
+                    let caller = analysis.caller(p)?;
+                    let (may, must) = allowed(&analysis.world, &caller, "sts:AssumeRole", &arn, None);
+                    may.then(|| (analysis.arn(p).to_string(), !must))
+                })
+                .collect();
+            let derived: Vec<(String, bool)> =
+                derived.into_iter().map(|w| (w.arn, w.conditional)).collect();
+            prop_assert!(derived == decided, "seed {seed}, {arn}\n{text}\nderived: {derived:?}\npolicy core: {decided:?}");
+        }
+    }
+
     /// Deciding each account in a shard of its own (on as many threads as the machine has)
     /// derives exactly what one run over the whole organisation derives.
     #[test]

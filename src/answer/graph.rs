@@ -318,6 +318,27 @@ impl Graph {
         None
     }
 
+    /// Can `from` assume `role` in one hop, directly or through a hub (`Some(must)`)?
+    pub fn assumes(&self, from: Id, role: Id) -> Option<bool> {
+        let to_role = |arcs: &[Arc]| {
+            let start = arcs.partition_point(|a| a.to < role);
+            arcs[start..]
+                .iter()
+                .take_while(|a| a.to == role)
+                .find(|a| a.via == Via::Assume)
+                .map(|a| a.must)
+        };
+        let mut found = to_role(self.arcs(from));
+        for arc in self.arcs(from) {
+            if arc.via == Via::Assume && self.is_hub(arc.to) {
+                if let Some(must) = to_role(self.arcs(arc.to)) {
+                    found = Some(found.unwrap_or(false) || arc.must && must);
+                }
+            }
+        }
+        found
+    }
+
     /// How many nodes it has, hubs included.
     pub fn len(&self) -> usize {
         self.adjacency.len()
@@ -341,6 +362,12 @@ impl Graph {
         walk
     }
 
+    /// As [`Graph::walk`], into reused buffers, ending as soon as it reaches `goal`: the
+    /// visits it made, `goal`'s among them, are those a whole walk makes.
+    pub fn walk_to(&self, walk: &mut Walk, start: Id, goal: u32, must_only: bool) {
+        self.walk_until(walk, start, must_only, |_| true, |_| false, Some(goal));
+    }
+
     /// As [`Graph::walk`], into reused buffers, over the edges `take` accepts, not going on
     /// from the nodes `stop` accepts (the start excepted).
     pub fn walk_into(
@@ -351,6 +378,20 @@ impl Graph {
         take: impl Fn(Via) -> bool,
         stop: impl Fn(u32) -> bool,
     ) {
+        self.walk_until(walk, start, must_only, take, stop, None);
+    }
+
+    /// The breadth-first walk behind the others (hubs cost no hop, so they go to the front of
+    /// the queue and every node's first visit is its nearest), ending at `goal` if given.
+    fn walk_until(
+        &self,
+        walk: &mut Walk,
+        start: Id,
+        must_only: bool,
+        take: impl Fn(Via) -> bool,
+        stop: impl Fn(u32) -> bool,
+        goal: Option<u32>,
+    ) {
         walk.epoch += 1;
         walk.order.clear();
         walk.queue.clear();
@@ -360,6 +401,9 @@ impl Graph {
                 continue;
             }
             walk.visit(node, Visit { hops, parent });
+            if goal == Some(node) {
+                return;
+            }
             if node != start && stop(node) {
                 continue;
             }

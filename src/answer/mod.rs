@@ -49,6 +49,8 @@ pub struct Analysis {
     unbounded: HashMap<Id, bool>,
     /// Distances to administrator (over unconditional edges, over every edge), on first use.
     distances: std::sync::OnceLock<[escalate::Distances; 2]>,
+    /// Walk buffers (sized to the graph) kept between questions.
+    walks: std::sync::Mutex<Vec<Walk>>,
 }
 
 /// A role assumed by principals of another account ([`Analysis::cross_account`]).
@@ -299,6 +301,7 @@ impl Analysis {
             empowered_by,
             unbounded,
             distances: std::sync::OnceLock::new(),
+            walks: std::sync::Mutex::default(),
         }
     }
 
@@ -521,13 +524,26 @@ impl Analysis {
 
     /// The shortest path from `from` to `to`, preferring one without conditions.
     pub fn path(&self, from: Id, to: Id) -> Option<Vec<Step>> {
-        for must_only in [true, false] {
-            let walk = self.graph.walk(from, must_only);
-            if walk.contains(to) {
-                return Some(self.steps(&walk, from, to));
+        self.with_walk(|walk| {
+            for must_only in [true, false] {
+                self.graph.walk_to(walk, from, to, must_only);
+                if walk.contains(to) {
+                    return Some(self.steps(walk, from, to));
+                }
             }
+            None
+        })
+    }
+
+    /// Runs `f` with walk buffers kept from an earlier question (or new ones).
+    fn with_walk<R>(&self, f: impl FnOnce(&mut Walk) -> R) -> R {
+        let kept = self.walks.lock().ok().and_then(|mut walks| walks.pop());
+        let mut walk = kept.unwrap_or_else(|| Walk::new(&self.graph));
+        let answer = f(&mut walk);
+        if let Ok(mut walks) = self.walks.lock() {
+            walks.push(walk);
         }
-        None
+        answer
     }
 
     fn steps(&self, walk: &Walk, from: Id, to: Id) -> Vec<Step> {
@@ -708,8 +724,16 @@ impl Analysis {
         out
     }
 
-    /// Principals that can call `action` on `resource` (the policy core, per principal).
+    /// Principals that can call `action` on `resource`: for `sts:AssumeRole` on a role of
+    /// the input, read from the derived edges; otherwise the policy core, per principal.
     pub fn who_can(&self, action: &str, resource: &str) -> Vec<WhoCan> {
+        let role = self
+            .compiled
+            .principal(resource)
+            .filter(|&r| self.compiled.universe.node(r).kind == NodeKind::Role);
+        if let Some(role) = role.filter(|_| action.eq_ignore_ascii_case("sts:AssumeRole")) {
+            return self.who_can_assume(role);
+        }
         let mut out = Vec::new();
         for p in self.principals() {
             let Some(caller) = self.caller(p) else {
@@ -724,6 +748,21 @@ impl Analysis {
             }
         }
         out
+    }
+
+    /// Principals that can assume `role` (one `sts:AssumeRole` edge, direct or through a
+    /// hub), in the order of [`Analysis::principals`].
+    fn who_can_assume(&self, role: Id) -> Vec<WhoCan> {
+        self.principals()
+            .into_iter()
+            .filter_map(|p| {
+                let must = self.graph.assumes(p, role)?;
+                Some(WhoCan {
+                    arn: self.arn(p).to_string(),
+                    conditional: !must,
+                })
+            })
+            .collect()
     }
 
     /// What `p` can do: per service, the catalog actions allowed on some resource.
