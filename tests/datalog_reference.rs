@@ -391,10 +391,10 @@ proptest! {
         }
     }
 
-    /// Deciding each account in a shard of its own (on as many threads as the machine has)
+    /// Deciding each principal in a shard of its own (on as many threads as the machine has)
     /// derives exactly what one run over the whole organisation derives.
     #[test]
-    fn shards_of_accounts_derive_what_the_whole_organisation_derives(seed in any::<u64>()) {
+    fn shards_of_principals_derive_what_the_whole_organisation_derives(seed in any::<u64>()) {
         let text = organisation(seed);
         let world = iamlog::model::load_str("test.iam", &text).expect("loads");
         let compiled = iamlog::compile::compile(&world);

@@ -19,7 +19,7 @@
 //!
 //! The program runs in two stages. [`principal`] decides each principal and the edges it
 //! opens; nothing in it reads another principal's decisions, so it runs over [`shard`]s of
-//! whole accounts, on every core, each with tables the size of its shard rather than of the
+//! principals, on every core, each with tables the size of its shard rather than of the
 //! organisation. [`organisation`] then reads every shard's edges: where each hub leads, and
 //! who can become an administrator, asked backwards from the administrators
 //! ([`organisation::Escalates`]), which is linear in the edges. Reachable sets and shortest
@@ -130,8 +130,8 @@ pub fn derive(compiled: &Compiled) -> Derived {
     derive_in_shards(compiled, SHARD_PRINCIPALS)
 }
 
-/// Runs the program with shards of at least `least` principals (whole accounts each): the
-/// answer does not depend on `least`.
+/// Runs the program with shards of at least `least` principals ([`shard::plan`]): the answer
+/// does not depend on `least`.
 pub fn derive_in_shards(compiled: &Compiled, least: usize) -> Derived {
     let shards = shard::plan(&compiled.facts, least);
     let decided = if let [_] = shards.as_slice() {
@@ -164,11 +164,11 @@ pub fn derive_in_shards(compiled: &Compiled, least: usize) -> Derived {
 }
 
 /// Decides the shards on every core, each worker taking the next shard when it is done.
-fn decide_in_parallel(compiled: &Compiled, shards: &[Vec<Acct>]) -> principal::Decided {
+fn decide_in_parallel(compiled: &Compiled, shards: &[Vec<Id>]) -> principal::Decided {
     let decided = crate::parallel::map(
         shards,
         || (),
-        |_, accounts| principal::run(compiled, &shard::facts(compiled, accounts)),
+        |_, principals| principal::run(compiled, &shard::facts(compiled, principals)),
     );
     let mut all = principal::Decided::default();
     for shard in decided {

@@ -4,8 +4,9 @@
 //! candidates and their decisions, the technique and assume edges that leave it, whether it
 //! is an administrator and whether it can make itself one. Nothing reads another principal's
 //! decisions, and the account-wide facts (SCP levels, the account's own administrator test)
-//! are read only for the principal's account, so the program runs over a shard of whole
-//! accounts ([`super::shard`]) and gives the same tuples as over the whole organisation.
+//! are read only for the principal's account and come out the same from any of its
+//! principals, so the program runs over a shard of principals ([`super::shard`]) and gives
+//! the same tuples as over the whole organisation.
 
 use super::{special, CREATE_ROLE_TECH};
 use crate::compile::universe::{Id, ANY};

@@ -1,50 +1,60 @@
-//! Shards of whole accounts, and the facts [`super::principal`] reads for one.
+//! Shards of principals, and the facts [`super::principal`] reads for one.
 //!
-//! A shard holds whole accounts, so that the account-wide facts its principals read (the SCP
-//! levels, the account's administrator test) are the same as over the whole organisation.
-//! Its facts are those of its principals (their memberships, attachments, boundaries, trusts
-//! that name them), the statements of the policies they hold and of their accounts' SCPs and
-//! groups, and every fact that describes targets and classes, which any principal may read.
+//! Stage 1 decides each principal on its own facts: its memberships, attachments,
+//! boundaries and the trusts that name it, the statements of the policies it holds and of its
+//! account's SCPs and groups, and the facts that describe targets and classes, which any
+//! principal may read. The account-wide relations it derives (an SCP level's allows, the
+//! account's administrator test) come out the same from any of the account's principals, so a
+//! large account can be cut into several shards.
 
 use crate::compile::techniques::TargetKind;
 use crate::compile::universe::{Id, NodeKind, ANY};
-use crate::compile::{Acct, Compiled, Facts};
+use crate::compile::{Compiled, Facts};
 
-/// The accounts of the input in shards of at least `least` principals (the last may be
-/// smaller), in account order. An input with no principals is one empty shard.
-pub fn plan(facts: &Facts, least: usize) -> Vec<Vec<Acct>> {
-    let mut principals: Vec<(Acct, usize)> = Vec::new();
-    for &(_, a) in &facts.principal {
-        match principals.binary_search_by_key(&a, |&(b, _)| b) {
-            Ok(i) => principals[i].1 += 1,
-            Err(i) => principals.insert(i, (a, 1)),
+/// The principals of the input in shards of at least `least` (the last may be smaller), in
+/// account order: small accounts share a shard, and an account of at least twice `least`
+/// principals is cut into pieces of about `least`. An input with no principals is one empty
+/// shard.
+pub fn plan(facts: &Facts, least: usize) -> Vec<Vec<Id>> {
+    let least = least.max(1);
+    let mut by_account = facts.principal.clone();
+    by_account.sort_unstable_by_key(|&(p, a)| (a, p));
+    let mut shards: Vec<Vec<Id>> = Vec::new();
+    let mut open: Vec<Id> = Vec::new();
+    for account in by_account.chunk_by(|x, y| x.1 == y.1) {
+        let members = account.iter().map(|&(p, _)| p);
+        let pieces = account.len() / least;
+        if pieces >= 2 {
+            let size = account.len().div_ceil(pieces);
+            let members: Vec<Id> = members.collect();
+            shards.extend(members.chunks(size).map(<[Id]>::to_vec));
+            continue;
+        }
+        open.extend(members);
+        if open.len() >= least {
+            shards.push(std::mem::take(&mut open));
         }
     }
-    let mut shards: Vec<Vec<Acct>> = Vec::new();
-    let mut size = 0;
-    for (a, n) in principals {
-        match shards.last_mut() {
-            Some(shard) if size < least => shard.push(a),
-            _ => {
-                shards.push(vec![a]);
-                size = 0;
-            }
-        }
-        size += n;
-    }
-    if shards.is_empty() {
-        shards.push(Vec::new());
+    if !open.is_empty() || shards.is_empty() {
+        shards.push(open);
     }
     shards
 }
 
-/// The facts the principals of `accounts` are decided by.
-pub fn facts(compiled: &Compiled, accounts: &[Acct]) -> Facts {
+/// The facts the principals of a shard are decided by.
+pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
     let f = &compiled.facts;
     let universe = &compiled.universe;
+    let mut mine = vec![false; universe.nodes.len()];
+    for &p in principals {
+        mine[p as usize] = true;
+    }
+    let is_mine = |p: Id| mine[p as usize];
     let mut account_in = vec![false; universe.accounts.len()];
-    for &a in accounts {
-        account_in[a as usize] = true;
+    for &p in principals {
+        if let Some(a) = universe.node(p).account {
+            account_in[a as usize] = true;
+        }
     }
     // Nodes with no account (AWS managed policies, scopes) belong to every shard.
     let here = |id: Id| {
@@ -53,19 +63,16 @@ pub fn facts(compiled: &Compiled, accounts: &[Acct]) -> Facts {
             .account
             .is_none_or(|a| account_in[a as usize])
     };
-    let principal = keep(&f.principal, |&(_, a)| account_in[a as usize]);
-    let mut mine = vec![false; universe.nodes.len()];
-    for &(p, _) in &principal {
-        mine[p as usize] = true;
-    }
-    let is_mine = |p: Id| mine[p as usize];
+    let principal = keep(&f.principal, |&(p, _)| is_mine(p));
     let member = keep(&f.member, |&(u, _)| is_mine(u));
     // The groups of its users, wherever the input put them.
     let mut group_in = vec![false; universe.nodes.len()];
     for &(_, g) in &member {
         group_in[g as usize] = true;
     }
-    let holder = |e: Id| here(e) || group_in[e as usize];
+    // Policies held by the shard's principals, their groups, and the groups of its accounts
+    // (a user may join any of them), not by the accounts' other principals.
+    let holder = |e: Id| is_mine(e) || group_in[e as usize] || here(e) && !universe.is_principal(e);
     let scp_level = keep(&f.scp_level, |&(a, _)| account_in[a as usize]);
     let levels: Vec<_> = scp_level.iter().map(|&(_, l)| l).collect();
     let attached = keep(&f.attached, |&(e, _)| holder(e));
