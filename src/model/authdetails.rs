@@ -10,9 +10,10 @@ use super::{
 };
 use crate::diag::Diagnostic;
 use crate::json::pointer_token;
+use crate::json::{Json, Object};
 use crate::policy::arn::Arn;
 use crate::policy::{Policy, PolicyKind};
-use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -40,14 +41,14 @@ const IGNORED: &[&str] = &[
 ];
 
 /// True if `value` looks like authorization-details output.
-pub fn looks_like(value: &Value) -> bool {
+pub fn looks_like(value: &Json<'_>) -> bool {
     value
         .as_object()
-        .is_some_and(|o| o.keys().any(|k| TOP[..4].contains(&k.as_str())))
+        .is_some_and(|o| o.keys().any(|k| TOP[..4].contains(&k)))
 }
 
 /// Reads one file of authorization details into `world`.
-pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
+pub fn load(name: &str, text: Arc<str>, value: &Json<'_>, world: &mut World) {
     let file = world.sources.len();
     world.sources.push(SourceFile {
         name: name.to_string(),
@@ -87,7 +88,7 @@ struct Reader {
 
 /// Field access on one JSON object, reporting wrong shapes at their pointer.
 struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Object<'a>,
     at: String,
 }
 
@@ -126,7 +127,7 @@ impl Reader {
     }
 
     /// Checks the top level and returns the account the file is about.
-    fn top(&mut self, value: &Value) -> Option<String> {
+    fn top(&mut self, value: &Json<'_>) -> Option<String> {
         let Some(map) = value.as_object() else {
             self.error(
                 "not-an-object",
@@ -136,23 +137,18 @@ impl Reader {
             return None;
         };
         for key in map.keys() {
-            if !TOP.contains(&key.as_str()) {
+            if !TOP.contains(&key) {
                 self.warn("not-modelled", format!("/{}", pointer_token(key)), format!("\"{key}\" is not part of get-account-authorization-details output; it is ignored"));
             }
         }
-        if map.get("IsTruncated") == Some(&Value::Bool(true)) {
+        if map.get("IsTruncated").and_then(Json::as_bool) == Some(true) {
             self.warn("truncated", "/IsTruncated", "this page is truncated: load every page (IsTruncated/Marker) for a complete account");
         }
         self.dominant_account(map)
     }
 
     /// Reads the entity lists named in `lists` (0 users, 1 groups, 2 roles, 3 policies).
-    fn lists(
-        &mut self,
-        map: &Map<String, Value>,
-        lists: &[(&str, u8)],
-        account_of_file: Option<&str>,
-    ) {
+    fn lists(&mut self, map: &Object<'_>, lists: &[(&str, u8)], account_of_file: Option<&str>) {
         for &(key, kind) in lists {
             for (item, at) in self.list(map, key, "") {
                 let Some(obj) = self.object(item, &at) else {
@@ -169,7 +165,7 @@ impl Reader {
     }
 
     /// The account most entity ARNs of the file name (AWS managed policies are filed there).
-    fn dominant_account(&self, map: &Map<String, Value>) -> Option<String> {
+    fn dominant_account(&self, map: &Object<'_>) -> Option<String> {
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for key in [
             "UserDetailList",
@@ -178,14 +174,14 @@ impl Reader {
             "Policies",
         ] {
             let items = match map.get(key) {
-                Some(Value::Array(items)) => items.as_slice(),
-                Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+                Some(Json::Array(items)) => items.as_slice(),
+                Some(one @ Json::Object(_)) => std::slice::from_ref(one),
                 _ => &[],
             };
             for item in items {
                 if let Some(account) = item
                     .get("Arn")
-                    .and_then(Value::as_str)
+                    .and_then(Json::as_str)
                     .and_then(Arn::parse)
                     .map(|a| a.account)
                 {
@@ -205,19 +201,19 @@ impl Reader {
     /// and reported.
     fn list<'v>(
         &mut self,
-        map: &'v Map<String, Value>,
+        map: &'v Object<'v>,
         key: &str,
         at: &str,
-    ) -> Vec<(&'v Value, String)> {
+    ) -> Vec<(&'v Json<'v>, String)> {
         let here = format!("{at}/{}", pointer_token(key));
         match map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (v, format!("{here}/{i}")))
                 .collect(),
-            Some(one @ Value::Object(_)) => {
+            Some(one @ Json::Object(_)) => {
                 self.warn(
                     "expected-list",
                     here.clone(),
@@ -241,9 +237,9 @@ impl Reader {
         }
     }
 
-    fn object<'v>(&mut self, value: &'v Value, at: &str) -> Option<Obj<'v>> {
+    fn object<'v>(&mut self, value: &'v Json<'v>, at: &str) -> Option<Obj<'v>> {
         match value {
-            Value::Object(map) => Some(Obj {
+            Json::Object(map) => Some(Obj {
                 map,
                 at: at.to_string(),
             }),
@@ -264,8 +260,8 @@ impl Reader {
     /// A string field; `required` ones are errors when missing.
     fn string(&mut self, obj: &Obj, key: &str, required: bool) -> Option<String> {
         match obj.map.get(key) {
-            Some(Value::String(s)) => Some(s.clone()),
-            None | Some(Value::Null) => {
+            Some(Json::String(s)) => Some(s.to_string()),
+            None | Some(Json::Null) => {
                 if required {
                     self.error(
                         "missing-field",
@@ -291,7 +287,7 @@ impl Reader {
 
     fn report_unknown(&mut self, obj: &Obj, known: &[&str]) {
         for key in obj.map.keys() {
-            if !known.contains(&key.as_str()) && !IGNORED.contains(&key.as_str()) {
+            if !known.contains(&key) && !IGNORED.contains(&key) {
                 self.warn(
                     "not-modelled",
                     format!("{}/{}", obj.at, pointer_token(key)),
@@ -302,39 +298,19 @@ impl Reader {
     }
 
     /// Reads a policy document given as an object, a JSON string or a percent-encoded string.
-    fn document(&mut self, value: &Value, at: &str, kind: PolicyKind) -> Option<Document> {
-        let decoded;
-        let (doc, encoded) = match value {
-            Value::Object(_) => (value, false),
-            Value::String(s) => {
-                let text = if s.trim_start().starts_with('{') {
-                    s.clone()
-                } else {
-                    match percent_encoding::percent_decode_str(s).decode_utf8() {
-                        Ok(t) => t.into_owned(),
-                        Err(_) => {
-                            self.error(
-                                "bad-document",
-                                at,
-                                "the URL-encoded policy document is not UTF-8",
-                            );
-                            return None;
-                        }
-                    }
-                };
-                match crate::json::parse_strict(&text) {
-                    Ok(v) => decoded = v,
-                    Err(e) => {
-                        self.error(
-                            "bad-document",
-                            at,
-                            format!("the policy document string is not JSON: {e}"),
-                        );
-                        return None;
-                    }
-                }
-                (&decoded, true)
+    fn document(&mut self, value: &Json<'_>, at: &str, kind: PolicyKind) -> Option<Document> {
+        let string = match value {
+            Json::Object(_) => {
+                return super::read_document(
+                    value,
+                    kind,
+                    self.file,
+                    at,
+                    None,
+                    &mut self.diagnostics,
+                )
             }
+            Json::String(s) => s,
             other => {
                 self.error(
                     "bad-document",
@@ -347,8 +323,39 @@ impl Reader {
                 return None;
             }
         };
-        let held_in = encoded.then_some("encoded document");
-        super::read_document(doc, kind, self.file, at, held_in, &mut self.diagnostics)
+        let text = self.decoded(string, at)?;
+        let doc = match Json::parse(&text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                self.error(
+                    "bad-document",
+                    at,
+                    format!("the policy document string is not JSON: {e}"),
+                );
+                return None;
+            }
+        };
+        let held_in = Some("encoded document");
+        super::read_document(&doc, kind, self.file, at, held_in, &mut self.diagnostics)
+    }
+
+    /// The JSON text of a document given as a string: the string itself, or percent-decoded
+    /// when it does not start with `{`.
+    fn decoded<'s>(&mut self, string: &'s str, at: &str) -> Option<Cow<'s, str>> {
+        if string.trim_start().starts_with('{') {
+            return Some(Cow::Borrowed(string));
+        }
+        match percent_encoding::percent_decode_str(string).decode_utf8() {
+            Ok(text) => Some(text),
+            Err(_) => {
+                self.error(
+                    "bad-document",
+                    at,
+                    "the URL-encoded policy document is not UTF-8",
+                );
+                None
+            }
+        }
     }
 
     fn inline_policies(&mut self, obj: &Obj, key: &str, kind: PolicyKind) -> Vec<InlinePolicy> {
@@ -415,7 +422,7 @@ impl Reader {
         let mut out = Vec::new();
         for (item, at) in self.list(obj.map, key, &obj.at) {
             match item {
-                Value::String(s) => out.push(s.clone()),
+                Json::String(s) => out.push(s.to_string()),
                 other => self.error(
                     "bad-field",
                     at,
@@ -616,7 +623,7 @@ impl Reader {
             };
             let mut roles = Vec::new();
             for (r, rat) in self.list(p.map, "Roles", &p.at) {
-                if let Some(role_arn) = r.get("Arn").and_then(Value::as_str) {
+                if let Some(role_arn) = r.get("Arn").and_then(Json::as_str) {
                     roles.push(role_arn.to_string());
                 } else {
                     self.error("missing-field", rat, "the role summary has no Arn");
@@ -642,7 +649,7 @@ impl Reader {
             .map
             .get("RoleLastUsed")
             .and_then(|v| v.get("LastUsedDate"))
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(str::to_string);
         let role = Role {
             origin: self.origin(&obj.at),
@@ -704,7 +711,7 @@ impl Reader {
             self.report_unknown(&v, &["Document", "VersionId", "IsDefaultVersion"]);
             let id = self.string(&v, "VersionId", false).unwrap_or_default();
             let is_default = match v.map.get("IsDefaultVersion") {
-                Some(Value::Bool(b)) => *b,
+                Some(Json::Bool(b)) => *b,
                 _ => default_id.as_deref() == Some(id.as_str()),
             };
             let Some(doc) = v.map.get("Document") else {
@@ -910,7 +917,7 @@ mod tests {
 
     fn load_json(text: &str) -> World {
         let mut world = World::default();
-        let value: Value = serde_json::from_str(text).unwrap();
+        let value = Json::parse(text).unwrap();
         load("t.json", text.into(), &value, &mut world);
         world
     }

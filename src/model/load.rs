@@ -143,7 +143,7 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
     }
     // Strict: a repeated key is an error wherever it is (a policy document's `Effect` given
     // twice must not be read as its last value), and so is nesting past the limit.
-    let value = crate::json::parse_strict(&text).map_err(|e| {
+    let value = crate::json::Json::parse(&text).map_err(|e| {
         let place = if e.message.starts_with("duplicate key") {
             let offset = crate::json::offset_of(&text, e.line, e.column);
             format!(" {}", crate::json::duplicate_place(&text, offset))
@@ -156,16 +156,14 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
         ))
     })?;
     if organizations::looks_like(&value) {
-        organizations::load(name, text, &value, world);
+        organizations::load(name, text.clone(), &value, world);
     } else if authdetails::looks_like(&value) {
-        authdetails::load(name, text, &value, world);
+        authdetails::load(name, text.clone(), &value, world);
     } else if resources::looks_like(&value) {
-        resources::load(name, text, &value, world);
+        resources::load(name, text.clone(), &value, world);
     } else {
         return Err(unknown(name, &text));
     }
-    // Freeing a large tree of JSON values takes a while: let another thread do it.
-    std::thread::spawn(move || drop(value));
     Ok(())
 }
 

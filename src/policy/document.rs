@@ -6,7 +6,7 @@ use super::pattern::{Case, Pattern, Syntax, Variables};
 use super::principal::{Caller, PrincipalEntry, PrincipalMatch};
 use crate::diag::Diagnostic;
 use crate::json::pointer_token;
-use serde_json::Value;
+use crate::json::{Json, Object};
 use std::fmt;
 
 /// The role a document plays; it decides which elements are required or forbidden (§1.1).
@@ -361,7 +361,12 @@ impl Parsed {
 
 impl Policy {
     /// Reads a policy document of the given kind from parsed JSON.
-    pub fn from_json(value: &Value, kind: PolicyKind) -> Parsed {
+    pub fn from_json(value: &serde_json::Value, kind: PolicyKind) -> Parsed {
+        Policy::from_tree(&Json::from(value), kind)
+    }
+
+    /// Reads a policy document of the given kind from a JSON tree.
+    pub fn from_tree(value: &Json<'_>, kind: PolicyKind) -> Parsed {
         let mut reader = Reader {
             kind,
             variables: false,
@@ -378,8 +383,8 @@ impl Policy {
 
     /// Reads a policy document from JSON text (duplicate keys are errors).
     pub fn from_text(text: &str, kind: PolicyKind) -> Parsed {
-        match crate::json::parse_strict(text) {
-            Ok(value) => Policy::from_json(&value, kind),
+        match Json::parse(text) {
+            Ok(value) => Policy::from_tree(&value, kind),
             Err(e) => Parsed {
                 policy: None,
                 complete: false,
@@ -544,7 +549,7 @@ impl Reader {
             .push(Diagnostic::warning(code, pointer, message));
     }
 
-    fn document(&mut self, value: &Value) -> Option<Policy> {
+    fn document(&mut self, value: &Json<'_>) -> Option<Policy> {
         let Some(object) = value.as_object() else {
             self.unreadable(
                 "not-an-object",
@@ -557,14 +562,14 @@ impl Reader {
             return None;
         };
         for key in object.keys() {
-            if !TOP_KEYS.contains(&key.as_str()) {
+            if !TOP_KEYS.contains(&key) {
                 self.unknown_element(key, "", TOP_KEYS);
             }
         }
         let version = match object.get("Version") {
             None => None,
-            Some(Value::String(v)) if v == "2012-10-17" => Some(Version::V2012),
-            Some(Value::String(v)) if v == "2008-10-17" => Some(Version::V2008),
+            Some(Json::String(v)) if v == "2012-10-17" => Some(Version::V2012),
+            Some(Json::String(v)) if v == "2008-10-17" => Some(Version::V2008),
             Some(other) => {
                 self.unreadable(
                     "bad-version",
@@ -584,7 +589,7 @@ impl Reader {
         }
         let id = match object.get("Id") {
             None => None,
-            Some(Value::String(id)) => {
+            Some(Json::String(id)) => {
                 if matches!(
                     self.kind,
                     PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
@@ -595,7 +600,7 @@ impl Reader {
                         "IAM's grammar does not allow Id in identity policies",
                     );
                 }
-                Some(id.clone())
+                Some(id.to_string())
             }
             Some(other) => {
                 self.error(
@@ -611,7 +616,7 @@ impl Reader {
                 self.unreadable("missing-statement", "", "the document has no Statement");
                 Vec::new()
             }
-            Some(Value::Array(items)) if items.len() as u64 > crate::limits::STATEMENTS.get() => {
+            Some(Json::Array(items)) if items.len() as u64 > crate::limits::STATEMENTS.get() => {
                 self.unreadable(
                     "limit",
                     "/Statement",
@@ -620,7 +625,7 @@ impl Reader {
                 );
                 Vec::new()
             }
-            Some(Value::Array(items)) => {
+            Some(Json::Array(items)) => {
                 if items.is_empty() {
                     self.warn(
                         "empty-statement",
@@ -634,7 +639,7 @@ impl Reader {
                     .filter_map(|(i, s)| self.statement(s, format!("/Statement/{i}")))
                     .collect()
             }
-            Some(s @ Value::Object(_)) => self
+            Some(s @ Json::Object(_)) => self
                 .statement(s, "/Statement".to_string())
                 .into_iter()
                 .collect(),
@@ -676,7 +681,7 @@ impl Reader {
         );
     }
 
-    fn statement(&mut self, value: &Value, at: String) -> Option<Statement> {
+    fn statement(&mut self, value: &Json<'_>, at: String) -> Option<Statement> {
         let Some(object) = value.as_object() else {
             self.unreadable(
                 "bad-statement",
@@ -686,13 +691,13 @@ impl Reader {
             return None;
         };
         for key in object.keys() {
-            if !STATEMENT_KEYS.contains(&key.as_str()) {
+            if !STATEMENT_KEYS.contains(&key) {
                 self.unknown_element(key, &at, STATEMENT_KEYS);
             }
         }
         let sid = match object.get("Sid") {
             None => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Json::String(s)) => Some(s.to_string()),
             Some(other) => {
                 self.error(
                     "bad-sid",
@@ -703,8 +708,8 @@ impl Reader {
             }
         };
         let effect = match object.get("Effect") {
-            Some(Value::String(e)) if e == "Allow" => Some(Effect::Allow),
-            Some(Value::String(e)) if e == "Deny" => Some(Effect::Deny),
+            Some(Json::String(e)) if e == "Allow" => Some(Effect::Allow),
+            Some(Json::String(e)) if e == "Deny" => Some(Effect::Deny),
             Some(other) => {
                 self.unreadable(
                     "bad-effect",
@@ -762,7 +767,7 @@ impl Reader {
     /// Reads exactly one of `key` / `not_key` as a string or non-empty string array.
     fn either(
         &mut self,
-        object: &serde_json::Map<String, Value>,
+        object: &Object<'_>,
         at: &str,
         key: &'static str,
         not_key: &'static str,
@@ -792,12 +797,12 @@ impl Reader {
         };
         let pointer = format!("{at}/{name}");
         let values = match value {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) if !items.is_empty() => {
+            Json::String(s) => vec![s.to_string()],
+            Json::Array(items) if !items.is_empty() => {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     match item {
-                        Value::String(s) => out.push(s.clone()),
+                        Json::String(s) => out.push(s.to_string()),
                         other => self.unreadable(
                             "bad-value",
                             format!("{pointer}/{i}"),
@@ -807,7 +812,7 @@ impl Reader {
                 }
                 out
             }
-            Value::Array(_) => {
+            Json::Array(_) => {
                 self.unreadable(
                     "bad-value",
                     pointer,
@@ -851,11 +856,7 @@ impl Reader {
         pattern
     }
 
-    fn resources(
-        &mut self,
-        object: &serde_json::Map<String, Value>,
-        at: &str,
-    ) -> Option<Resources> {
+    fn resources(&mut self, object: &Object<'_>, at: &str) -> Option<Resources> {
         let required = matches!(
             self.kind,
             PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
@@ -923,7 +924,7 @@ impl Reader {
 
     fn principals(
         &mut self,
-        object: &serde_json::Map<String, Value>,
+        object: &Object<'_>,
         at: &str,
         effect: Option<Effect>,
     ) -> PrincipalElement {
@@ -983,25 +984,25 @@ impl Reader {
                 "NotPrincipal can only be used with Deny",
             );
         }
-        let items = match &object[key] {
-            Value::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
-            Value::String(s) => {
+        let items = match object.get(key).unwrap_or(&Json::Null) {
+            Json::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
+            Json::String(s) => {
                 self.error("bad-principal", pointer.clone(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
                 self.principal_entry("AWS", s, &pointer)
                     .into_iter()
                     .collect()
             }
-            Value::Object(map) if !map.is_empty() => {
+            Json::Object(map) if !map.is_empty() => {
                 let mut items = Vec::new();
                 for (kind, values) in map {
                     let at = format!("{pointer}/{}", pointer_token(kind));
                     let texts: Vec<(String, String)> = match values {
-                        Value::String(s) => vec![(s.clone(), at.clone())],
-                        Value::Array(list) if !list.is_empty() => list
+                        Json::String(s) => vec![(s.to_string(), at.clone())],
+                        Json::Array(list) if !list.is_empty() => list
                             .iter()
                             .enumerate()
                             .filter_map(|(i, v)| match v {
-                                Value::String(s) => Some((s.clone(), format!("{at}/{i}"))),
+                                Json::String(s) => Some((s.to_string(), format!("{at}/{i}"))),
                                 other => {
                                     self.unreadable(
                                         "bad-principal",
@@ -1086,7 +1087,7 @@ impl Reader {
         Some(entry)
     }
 
-    fn condition(&mut self, value: &Value, at: &str) -> Condition {
+    fn condition(&mut self, value: &Json<'_>, at: &str) -> Condition {
         let Some(operators) = value.as_object() else {
             self.unreadable(
                 "bad-condition",
@@ -1151,11 +1152,11 @@ impl Reader {
         &mut self,
         operator: Operator,
         key: &str,
-        values: &Value,
+        values: &Json<'_>,
         at: &str,
     ) -> Option<Clause> {
-        let list: Vec<(&Value, String)> = match values {
-            Value::Array(items) if items.is_empty() => {
+        let list: Vec<(&Json<'_>, String)> = match values {
+            Json::Array(items) if items.is_empty() => {
                 self.unreadable(
                     "bad-condition-value",
                     at,
@@ -1163,7 +1164,7 @@ impl Reader {
                 );
                 return None;
             }
-            Value::Array(items) => items
+            Json::Array(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (v, format!("{at}/{i}")))
@@ -1174,9 +1175,9 @@ impl Reader {
         let mut texts = Vec::new();
         for (value, pointer) in list {
             let text = match value {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
+                Json::String(s) => s.to_string(),
+                Json::Number(n) => n.to_string(),
+                Json::Bool(b) => b.to_string(),
                 other => {
                     self.unreadable(
                         "bad-condition-value",
@@ -1242,7 +1243,7 @@ impl Reader {
         }
     }
 
-    fn warn_literal_variables(&mut self, value: &Value) {
+    fn warn_literal_variables(&mut self, value: &Json<'_>) {
         let text = value.to_string();
         if text.contains("${") {
             self.warn("literal-variable", "/Version", "policy variables are expanded only with Version \"2012-10-17\"; here \"${...}\" is literal text");
@@ -1251,14 +1252,9 @@ impl Reader {
 }
 
 /// The pointer of the `i`th value of `key` (a lone string has no index).
-fn values_pointer(
-    at: &str,
-    key: &str,
-    i: usize,
-    object: &serde_json::Map<String, Value>,
-) -> String {
+fn values_pointer(at: &str, key: &str, i: usize, object: &Object<'_>) -> String {
     match object.get(key) {
-        Some(Value::Array(_)) => format!("{at}/{key}/{i}"),
+        Some(Json::Array(_)) => format!("{at}/{key}/{i}"),
         _ => format!("{at}/{key}"),
     }
 }
@@ -1272,14 +1268,14 @@ fn missing_code(key: &str) -> &'static str {
 }
 
 /// A JSON type name for messages.
-pub(crate) fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Json<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 
