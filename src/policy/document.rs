@@ -723,16 +723,17 @@ impl Reader {
                 None
             }
         };
-        let action =
-            self.either(object, &at, "Action", "NotAction", true)
-                .map(|(negated, values, key)| Clause2 {
-                    negated,
-                    items: values
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| self.action(&text, &values_pointer(&at, key, i, object)))
-                        .collect(),
-                });
+        let action = self
+            .either(object, &at, "Action", "NotAction", true)
+            .map(|values| Clause2 {
+                negated: values.negated,
+                items: values
+                    .texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| self.action(text, values.place(&at, i)))
+                    .collect(),
+            });
         let resource = self.resources(object, &at);
         let principal = self.principals(object, &at, effect);
         let condition = match object.get("Condition") {
@@ -765,14 +766,14 @@ impl Reader {
     }
 
     /// Reads exactly one of `key` / `not_key` as a string or non-empty string array.
-    fn either(
+    fn either<'v>(
         &mut self,
-        object: &Object<'_>,
+        object: &'v Object<'_>,
         at: &str,
         key: &'static str,
         not_key: &'static str,
         required: bool,
-    ) -> Option<(bool, Vec<String>, &'static str)> {
+    ) -> Option<Values<'v>> {
         let (negated, name, value) = match (object.get(key), object.get(not_key)) {
             (Some(_), Some(_)) => {
                 self.unreadable(
@@ -796,13 +797,13 @@ impl Reader {
             }
         };
         let pointer = format!("{at}/{name}");
-        let values = match value {
-            Json::String(s) => vec![s.to_string()],
+        let texts = match value {
+            Json::String(s) => vec![s.as_ref()],
             Json::Array(items) if !items.is_empty() => {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     match item {
-                        Json::String(s) => out.push(s.to_string()),
+                        Json::String(s) => out.push(s.as_ref()),
                         other => self.unreadable(
                             "bad-value",
                             format!("{pointer}/{i}"),
@@ -832,10 +833,15 @@ impl Reader {
                 return None;
             }
         };
-        Some((negated, values, name))
+        Some(Values {
+            negated,
+            key: name,
+            listed: value.as_array().is_some(),
+            texts,
+        })
     }
 
-    fn action(&mut self, text: &str, pointer: &str) -> ActionPattern {
+    fn action(&mut self, text: &str, place: ValuePlace<'_>) -> ActionPattern {
         let pattern = ActionPattern::parse(text);
         if let ActionPattern::Invalid(_) = pattern {
             let why = if text.contains(char::is_whitespace) {
@@ -851,7 +857,7 @@ impl Reader {
             } else {
                 "is not \"service:Action\""
             };
-            self.error("bad-action", pointer, format!("action \"{text}\" {why}"));
+            self.error("bad-action", place, format!("action \"{text}\" {why}"));
         }
         pattern
     }
@@ -872,20 +878,20 @@ impl Reader {
                 }
             }
         }
-        let (negated, values, key) =
-            self.either(object, at, "Resource", "NotResource", required)?;
+        let values = self.either(object, at, "Resource", "NotResource", required)?;
         let items = values
+            .texts
             .iter()
             .enumerate()
-            .map(|(i, text)| {
-                let pointer = values_pointer(at, key, i, object);
-                self.resource(text, &pointer)
-            })
+            .map(|(i, text)| self.resource(text, values.place(at, i)))
             .collect();
-        Some(Clause2 { negated, items })
+        Some(Clause2 {
+            negated: values.negated,
+            items,
+        })
     }
 
-    fn resource(&mut self, text: &str, pointer: &str) -> ArnPattern {
+    fn resource(&mut self, text: &str, pointer: ValuePlace<'_>) -> ArnPattern {
         if text != "*" && !text.starts_with("arn:") {
             self.error(
                 "bad-resource",
@@ -905,21 +911,12 @@ impl Reader {
                 format!("ARN \"{text}\" has fewer than six fields; {reading}"),
             );
         }
-        if let Some(resource_field) = text.splitn(6, ':').nth(5) {
-            if self.variables {
-                let (_, problem) = Pattern::parse(
-                    resource_field,
-                    Syntax {
-                        wildcards: true,
-                        variables: true,
-                    },
-                );
-                if let Some(p) = problem {
-                    self.error("bad-variable", pointer, p.0);
-                }
-            }
+        let (pattern, problem) =
+            ArnPattern::parse_checked(text, self.variables, self.kind.short_arns());
+        if let Some(p) = problem {
+            self.error("bad-variable", pointer, p.0);
         }
-        ArnPattern::parse(text, self.variables, self.kind.short_arns())
+        pattern
     }
 
     fn principals(
@@ -1155,7 +1152,7 @@ impl Reader {
         values: &Json<'_>,
         at: &str,
     ) -> Option<Clause> {
-        let list: Vec<(&Json<'_>, String)> = match values {
+        let list = match values {
             Json::Array(items) if items.is_empty() => {
                 self.unreadable(
                     "bad-condition-value",
@@ -1164,16 +1161,16 @@ impl Reader {
                 );
                 return None;
             }
-            Json::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (v, format!("{at}/{i}")))
-                .collect(),
-            single => vec![(single, at.to_string())],
+            Json::Array(items) => items.as_slice(),
+            single => std::slice::from_ref(single),
         };
         let mut operands = Vec::new();
         let mut texts = Vec::new();
-        for (value, pointer) in list {
+        for (i, value) in list.iter().enumerate() {
+            let pointer = || match values {
+                Json::Array(_) => format!("{at}/{i}"),
+                _ => at.to_string(),
+            };
             let text = match value {
                 Json::String(s) => s.to_string(),
                 Json::Number(n) => n.to_string(),
@@ -1181,7 +1178,7 @@ impl Reader {
                 other => {
                     self.unreadable(
                         "bad-condition-value",
-                        pointer,
+                        pointer(),
                         format!(
                             "condition values must be strings, numbers or booleans, not {}",
                             kind_of(other)
@@ -1197,14 +1194,14 @@ impl Reader {
                     variables: true,
                 };
                 if let Some(problem) = Pattern::parse(&text, syntax).1 {
-                    self.error("bad-variable", pointer.clone(), problem.0);
+                    self.error("bad-variable", pointer(), problem.0);
                 }
             }
             let operand = Operand::parse(&operator, &text, variables);
             if let Operand::Invalid(_) = operand {
                 self.error(
                     "bad-condition-value",
-                    pointer,
+                    pointer(),
                     format!("\"{text}\" is not a valid value for {operator}"),
                 );
             }
@@ -1225,19 +1222,27 @@ impl Reader {
         let strict = self.kind.is_iam();
         for s in statements {
             let Some(sid) = &s.sid else { continue };
-            let at = format!("{}/Sid", s.pointer);
+            let at = || format!("{}/Sid", s.pointer);
             if strict && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                 self.error(
                     "bad-sid",
-                    at.clone(),
+                    at(),
                     format!("Sid \"{sid}\" may contain only letters and digits in IAM policies"),
                 );
             }
-            if !sid.is_empty() && !seen.insert(sid.clone()) {
+            if !sid.is_empty() && !seen.insert(sid.as_str()) {
                 if strict {
-                    self.error("duplicate-sid", at, format!("Sid \"{sid}\" is used twice"));
+                    self.error(
+                        "duplicate-sid",
+                        at(),
+                        format!("Sid \"{sid}\" is used twice"),
+                    );
                 } else {
-                    self.warn("duplicate-sid", at, format!("Sid \"{sid}\" is used twice"));
+                    self.warn(
+                        "duplicate-sid",
+                        at(),
+                        format!("Sid \"{sid}\" is used twice"),
+                    );
                 }
             }
         }
@@ -1251,11 +1256,51 @@ impl Reader {
     }
 }
 
-/// The pointer of the `i`th value of `key` (a lone string has no index).
-fn values_pointer(at: &str, key: &str, i: usize, object: &Object<'_>) -> String {
-    match object.get(key) {
-        Some(Json::Array(_)) => format!("{at}/{key}/{i}"),
-        _ => format!("{at}/{key}"),
+/// The strings of an element such as `Action` or `NotResource`, borrowed from the document.
+struct Values<'v> {
+    /// True for the `Not` form.
+    negated: bool,
+    /// The key the element was given under.
+    key: &'static str,
+    /// True if the element is an array (its values are addressed by index).
+    listed: bool,
+    /// The strings.
+    texts: Vec<&'v str>,
+}
+
+impl Values<'_> {
+    /// Where value `i` is, in the statement at `statement`.
+    fn place<'p>(&self, statement: &'p str, i: usize) -> ValuePlace<'p> {
+        ValuePlace {
+            statement,
+            key: self.key,
+            index: self.listed.then_some(i),
+        }
+    }
+}
+
+/// The JSON pointer of one value of an element, written out only when a diagnostic needs it:
+/// `{statement}/{key}`, then `/{index}` if the element is an array (a lone string has none).
+#[derive(Clone, Copy)]
+struct ValuePlace<'p> {
+    statement: &'p str,
+    key: &'static str,
+    index: Option<usize>,
+}
+
+impl fmt::Display for ValuePlace<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.statement, self.key)?;
+        match self.index {
+            Some(i) => write!(f, "/{i}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl From<ValuePlace<'_>> for String {
+    fn from(place: ValuePlace<'_>) -> String {
+        place.to_string()
     }
 }
 
