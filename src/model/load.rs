@@ -26,17 +26,19 @@ pub fn max_input_bytes() -> u64 {
 pub fn read_input(path: &Path) -> Result<String, LoadError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| LoadError(format!("{name}: {e}")))?;
+    let mut size = 0;
     if let Ok(meta) = file.metadata() {
         if meta.is_file() && meta.len() > max_input_bytes() {
             return Err(too_large(&name, &meta.len().to_string()));
         }
+        size = meta.len();
     }
-    read_limited(&name, file)
+    read_limited(&name, file, size)
 }
 
 /// Reads standard input as text, within the same limit as a file (named `standard input`).
 pub fn read_stdin() -> Result<String, LoadError> {
-    read_limited("standard input", std::io::stdin().lock())
+    read_limited("standard input", std::io::stdin().lock(), 0)
 }
 
 fn too_large(name: &str, size: &str) -> LoadError {
@@ -47,11 +49,12 @@ fn too_large(name: &str, size: &str) -> LoadError {
 }
 
 /// Reads at most [`max_input_bytes`] from `reader` (one byte more tells that it has more), as
-/// UTF-8 text.
-fn read_limited(name: &str, reader: impl std::io::Read) -> Result<String, LoadError> {
+/// UTF-8 text, into a buffer made for `size` bytes (the file's size, if known) so that reading
+/// a large file does not copy it as the buffer grows.
+fn read_limited(name: &str, reader: impl std::io::Read, size: u64) -> Result<String, LoadError> {
     use std::io::Read;
     let limit = max_input_bytes();
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
