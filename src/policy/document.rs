@@ -796,7 +796,7 @@ impl Reader {
                 return None;
             }
         };
-        let pointer = format!("{at}/{name}");
+        let pointer = || format!("{at}/{name}");
         let texts = match value {
             Json::String(s) => vec![s.as_ref()],
             Json::Array(items) if !items.is_empty() => {
@@ -806,7 +806,7 @@ impl Reader {
                         Json::String(s) => out.push(s.as_ref()),
                         other => self.unreadable(
                             "bad-value",
-                            format!("{pointer}/{i}"),
+                            format!("{at}/{name}/{i}"),
                             format!("{name} values must be strings, not {}", kind_of(other)),
                         ),
                     }
@@ -816,7 +816,7 @@ impl Reader {
             Json::Array(_) => {
                 self.unreadable(
                     "bad-value",
-                    pointer,
+                    pointer(),
                     format!("{name} must not be an empty array"),
                 );
                 return None;
@@ -824,7 +824,7 @@ impl Reader {
             other => {
                 self.unreadable(
                     "bad-value",
-                    pointer,
+                    pointer(),
                     format!(
                         "{name} must be a string or an array of strings, not {}",
                         kind_of(other)
@@ -960,50 +960,57 @@ impl Reader {
             }
             (false, false) => return PrincipalElement::Implied,
         };
-        let pointer = format!("{at}/{key}");
+        let pointer = || format!("{at}/{key}");
         if !self.kind.needs_principal() {
             self.error(
                 "principal-not-allowed",
-                pointer.clone(),
+                pointer(),
                 format!("{key} is not allowed in {} policies", self.kind),
             );
         }
         if negated && self.kind == PolicyKind::Trust {
             self.error(
                 "not-principal-in-trust",
-                pointer.clone(),
+                pointer(),
                 "a trust policy cannot use NotPrincipal",
             );
         } else if negated && effect == Some(Effect::Allow) {
             self.error(
                 "not-principal-with-allow",
-                pointer.clone(),
+                pointer(),
                 "NotPrincipal can only be used with Deny",
             );
         }
         let items = match object.get(key).unwrap_or(&Json::Null) {
             Json::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
             Json::String(s) => {
-                self.error("bad-principal", pointer.clone(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
-                self.principal_entry("AWS", s, &pointer)
+                self.error("bad-principal", pointer(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
+                self.principal_entry("AWS", s, pointer)
                     .into_iter()
                     .collect()
             }
             Json::Object(map) if !map.is_empty() => {
                 let mut items = Vec::new();
                 for (kind, values) in map {
-                    let at = format!("{pointer}/{}", pointer_token(kind));
-                    let texts: Vec<(String, String)> = match values {
-                        Json::String(s) => vec![(s.to_string(), at.clone())],
+                    // Where the principals of this kind are, or value `i` of them.
+                    let place = |i: Option<usize>| {
+                        let at = format!("{}/{}", pointer(), pointer_token(kind));
+                        match i {
+                            Some(i) => format!("{at}/{i}"),
+                            None => at,
+                        }
+                    };
+                    let texts: Vec<(&str, Option<usize>)> = match values {
+                        Json::String(s) => vec![(s, None)],
                         Json::Array(list) if !list.is_empty() => list
                             .iter()
                             .enumerate()
                             .filter_map(|(i, v)| match v {
-                                Json::String(s) => Some((s.to_string(), format!("{at}/{i}"))),
+                                Json::String(s) => Some((s.as_ref(), Some(i))),
                                 other => {
                                     self.unreadable(
                                         "bad-principal",
-                                        format!("{at}/{i}"),
+                                        place(Some(i)),
                                         format!(
                                             "principal values must be strings, not {}",
                                             kind_of(other)
@@ -1014,12 +1021,12 @@ impl Reader {
                             })
                             .collect(),
                         other => {
-                            self.unreadable("bad-principal", at.clone(), format!("{kind} must be a string or a non-empty array of strings, not {}", kind_of(other)));
+                            self.unreadable("bad-principal", place(None), format!("{kind} must be a string or a non-empty array of strings, not {}", kind_of(other)));
                             continue;
                         }
                     };
-                    for (text, at) in texts {
-                        items.extend(self.principal_entry(kind, &text, &at));
+                    for (text, i) in texts {
+                        items.extend(self.principal_entry(kind, text, || place(i)));
                     }
                 }
                 items
@@ -1027,7 +1034,7 @@ impl Reader {
             other => {
                 self.unreadable(
                     "bad-principal",
-                    pointer,
+                    pointer(),
                     format!(
                         "{key} must be \"*\" or a non-empty object, not {}",
                         kind_of(other)
@@ -1053,17 +1060,23 @@ impl Reader {
         PrincipalElement::Listed(Clause2 { negated, items })
     }
 
-    fn principal_entry(&mut self, kind: &str, text: &str, at: &str) -> Option<PrincipalEntry> {
+    /// One principal of type `kind`; `at` writes its JSON pointer if a diagnostic needs it.
+    fn principal_entry(
+        &mut self,
+        kind: &str,
+        text: &str,
+        at: impl Fn() -> String,
+    ) -> Option<PrincipalEntry> {
         let entry = match kind {
             "AWS" => PrincipalEntry::aws(text),
             "Service" => PrincipalEntry::Service(text.to_string()),
             "Federated" => PrincipalEntry::Federated(text.to_string()),
             "CanonicalUser" => {
-                self.warn("canonical-user", at, "CanonicalUser principals cannot be resolved to accounts offline; they match no request");
+                self.warn("canonical-user", at(), "CanonicalUser principals cannot be resolved to accounts offline; they match no request");
                 PrincipalEntry::CanonicalUser(text.to_string())
             }
             _ => {
-                self.unreadable("bad-principal", at, format!("unknown principal type \"{kind}\" (expected AWS, Service, Federated or CanonicalUser)"));
+                self.unreadable("bad-principal", at(), format!("unknown principal type \"{kind}\" (expected AWS, Service, Federated or CanonicalUser)"));
                 return None;
             }
         };
@@ -1077,7 +1090,7 @@ impl Reader {
             };
             self.error(
                 "bad-principal",
-                at,
+                at(),
                 format!("principal \"{text}\" matches nothing: {why}"),
             );
         }
