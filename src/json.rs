@@ -1,12 +1,13 @@
 //! JSON text: strict parsing (duplicate keys are errors) and locating JSON pointers in the source.
 //!
-//! Policies are parsed with serde_json into [`serde_json::Value`]. Locations are not tracked
+//! Inputs are parsed with serde_json into a [`Json`] tree. Locations are not tracked
 //! while parsing (that would slow the common path); a diagnostic carries a JSON pointer, and
 //! [`locate`] finds the line and column of that pointer in the source text when it is shown.
 
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
-use std::fmt;
+use serde_json::Value;
+
+mod tree;
+pub use tree::{Json, Object};
 
 /// A JSON syntax error, with the 1-based line and column serde_json reports.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,21 +26,9 @@ pub struct JsonError {
 pub const MAX_DEPTH: usize = 127;
 
 /// Parses JSON text, rejecting duplicate keys in any object (IAM rejects them too) and
-/// nesting deeper than [`crate::limits::JSON_DEPTH`].
+/// nesting deeper than [`crate::limits::JSON_DEPTH`]: [`Json::parse`], as a `serde_json::Value`.
 pub fn parse_strict(text: &str) -> Result<Value, JsonError> {
-    let limit = crate::limits::JSON_DEPTH.get() as usize;
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = StrictValue { depth: 0, limit }
-        .deserialize(&mut de)
-        .and_then(|v| {
-            de.end()?;
-            Ok(v)
-        });
-    value.map_err(|e| JsonError {
-        message: error_message(&e),
-        line: e.line(),
-        column: e.column(),
-    })
+    Json::parse(text).map(|tree| tree.to_value())
 }
 
 /// serde_json's message for `e` without its location, and in words where it has none.
@@ -53,94 +42,6 @@ pub fn error_message(e: &serde_json::Error) -> String {
         crate::limits::JSON_DEPTH.exceeded("arrays and objects nest too deep")
     } else {
         message
-    }
-}
-
-/// A seed that builds a `Value` like serde_json does, but fails on a repeated object key and
-/// on nesting deeper than `limit`.
-#[derive(Clone, Copy)]
-struct StrictValue {
-    depth: usize,
-    limit: usize,
-}
-
-impl StrictValue {
-    /// The seed for the values inside an array or object at this depth.
-    fn inner<E: de::Error>(self) -> Result<StrictValue, E> {
-        if self.depth >= self.limit {
-            return Err(E::custom(
-                crate::limits::JSON_DEPTH.exceeded("arrays and objects nest too deep"),
-            ));
-        }
-        Ok(StrictValue {
-            depth: self.depth + 1,
-            ..self
-        })
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for StrictValue {
-    type Value = Value;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StrictValue {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let inner = self.inner()?;
-        let mut items = Vec::new();
-        while let Some(v) = seq.next_element_seed(inner)? {
-            items.push(v);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let inner = self.inner()?;
-        let mut out = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            match out.entry(key) {
-                serde_json::map::Entry::Vacant(slot) => {
-                    slot.insert(map.next_value_seed(inner)?);
-                }
-                serde_json::map::Entry::Occupied(slot) => {
-                    return Err(de::Error::custom(format_args!(
-                        "duplicate key \"{}\"",
-                        slot.key()
-                    )));
-                }
-            }
-        }
-        Ok(Value::Object(out))
     }
 }
 

@@ -10,10 +10,13 @@ use super::{
 };
 use crate::diag::Diagnostic;
 use crate::json::pointer_token;
+use crate::json::{Json, Object};
 use crate::policy::arn::Arn;
 use crate::policy::{Policy, PolicyKind};
-use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Top-level keys of the output.
@@ -40,55 +43,182 @@ const IGNORED: &[&str] = &[
 ];
 
 /// True if `value` looks like authorization-details output.
-pub fn looks_like(value: &Value) -> bool {
+pub fn looks_like(value: &Json<'_>) -> bool {
     value
         .as_object()
-        .is_some_and(|o| o.keys().any(|k| TOP[..4].contains(&k.as_str())))
+        .is_some_and(|o| o.keys().any(|k| TOP[..4].contains(&k)))
 }
 
 /// Reads one file of authorization details into `world`.
-pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
+pub fn load(name: &str, text: Arc<str>, value: &Json<'_>, world: &mut World) {
     let file = world.sources.len();
     world.sources.push(SourceFile {
         name: name.to_string(),
         text: text.clone(),
     });
-    // Users and groups are read on one thread, roles and policies on another: the documents
-    // dominate the cost and split about evenly.
-    let mut first = Reader::new(file);
-    let account_of_file = first.top(value);
-    let mut second = Reader::new(file);
-    if let Some(map) = value.as_object() {
-        let acct = account_of_file.as_deref();
-        std::thread::scope(|scope| {
-            let other =
-                scope.spawn(|| second.lists(map, &[("RoleDetailList", 2), ("Policies", 3)], acct));
-            first.lists(map, &[("UserDetailList", 0), ("GroupDetailList", 1)], acct);
-            other.join().expect("the reading thread does not panic");
-        });
+    let mut reader = Reader::new(file);
+    if let Some(map) = reader.top(value) {
+        let account_of_file = files_aws_policies(map)
+            .then(|| dominant_account(map))
+            .flatten();
+        reader.entities(map, account_of_file.as_deref());
     }
-    for mut reader in [first, second] {
-        for id in std::mem::take(&mut reader.order) {
-            let account = reader.accounts.remove(&id).expect("listed account");
-            super::merge_account(world.account_mut(&id), account);
-        }
-        world
-            .diagnostics
-            .extend(crate::diag::locate_all(reader.diagnostics, name, &text));
+    for id in std::mem::take(&mut reader.order) {
+        let account = reader.accounts.remove(&id).expect("listed account");
+        super::merge_account(world.account_mut(&id), account);
     }
+    world
+        .diagnostics
+        .extend(crate::diag::locate_all(reader.diagnostics, name, &text));
 }
 
+/// The entity lists, in the order they are read.
+const LISTS: [(&str, Kind); 4] = [
+    ("UserDetailList", Kind::User),
+    ("GroupDetailList", Kind::Group),
+    ("RoleDetailList", Kind::Role),
+    ("Policies", Kind::Policy),
+];
+
+/// What the items of an entity list are.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    User,
+    Group,
+    Role,
+    Policy,
+}
+
+/// Entities of one list read by one task when the lists are shared among threads.
+const CHUNK: usize = 256;
+
+/// The ranges of the tasks that read a list of `len` entities: at least one, so that every
+/// list has a first task (which carries the list's own diagnostics).
+fn chunks(len: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..len.max(1))
+        .step_by(CHUNK)
+        .map(move |start| start..(start + CHUNK).min(len))
+}
+
+/// True if the file lists a policy that is filed under the file's account (an AWS managed
+/// policy, or one whose ARN names no account), which [`dominant_account`] finds.
+fn files_aws_policies(map: &Object<'_>) -> bool {
+    let policies = match map.get("Policies") {
+        Some(Json::Array(items)) => items.as_slice(),
+        Some(one @ Json::Object(_)) => std::slice::from_ref(one),
+        _ => &[],
+    };
+    policies.iter().any(|p| {
+        p.get("Arn")
+            .and_then(Json::as_str)
+            .is_some_and(|arn| Arn::parse(arn).is_none_or(|a| a.account == "aws"))
+    })
+}
+
+/// The account most entity ARNs of the file name (AWS managed policies are filed there).
+fn dominant_account(map: &Object<'_>) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (key, _) in LISTS {
+        let items = match map.get(key) {
+            Some(Json::Array(items)) => items.as_slice(),
+            Some(one @ Json::Object(_)) => std::slice::from_ref(one),
+            _ => &[],
+        };
+        for item in items {
+            if let Some(account) = item
+                .get("Arn")
+                .and_then(Json::as_str)
+                .and_then(Arn::parse)
+                .map(|a| a.account)
+            {
+                if account != "aws" && !account.is_empty() {
+                    *counts.entry(account).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
+        .map(|(a, _)| a.to_string())
+}
+
+/// What a reader has read: entities by account and diagnostics, in document order.
 struct Reader {
     file: usize,
     diagnostics: Vec<Diagnostic>,
     accounts: HashMap<String, Account>,
     order: Vec<String>,
+    /// Instance profiles kept so far, by the account they are filed under and their ARN.
+    profiles: HashSet<(String, String)>,
 }
 
-/// Field access on one JSON object, reporting wrong shapes at their pointer.
-struct Obj<'a> {
-    map: &'a Map<String, Value>,
-    at: String,
+/// Field access on one JSON object, reporting wrong shapes at their pointer: a `String`, or a
+/// [`Place`] written out only if a diagnostic needs it.
+struct Obj<'a, P = String> {
+    map: &'a Object<'a>,
+    at: P,
+}
+
+/// The JSON pointer of item `index` of the list under `key` in the object at `parent`,
+/// written out only when it is needed (`index` is `None` for an object read as a list of one).
+#[derive(Debug, Clone, Copy)]
+struct Place<'p> {
+    parent: &'p str,
+    key: &'p str,
+    index: Option<usize>,
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.parent, pointer_token(self.key))?;
+        match self.index {
+            Some(i) => write!(f, "/{i}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The items of a list field, in order, with where each is.
+struct Items<'p, 'v, 'a> {
+    parent: &'p str,
+    key: &'p str,
+    values: &'v [Json<'a>],
+    /// False for an object read as a list of one: its pointer is the list's own.
+    indexed: bool,
+}
+
+impl<'p, 'v, 'a> Items<'p, 'v, 'a> {
+    /// Where item `i` is.
+    fn place(&self, i: usize) -> Place<'p> {
+        Place {
+            parent: self.parent,
+            key: self.key,
+            index: self.indexed.then_some(i),
+        }
+    }
+
+    /// The JSON pointer of item `i`.
+    fn pointer(&self, i: usize) -> String {
+        self.place(i).to_string()
+    }
+
+    /// The JSON pointer of the list itself.
+    fn list_pointer(&self) -> String {
+        Place {
+            index: None,
+            ..self.place(0)
+        }
+        .to_string()
+    }
+
+    /// The items with their places.
+    fn iter(&self) -> impl Iterator<Item = (&'v Json<'a>, Place<'p>)> + '_ {
+        self.values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v, self.place(i)))
+    }
 }
 
 impl Reader {
@@ -105,15 +235,28 @@ impl Reader {
         Origin::json(self.file, at)
     }
 
+    /// The account an entity's ARN names, created on first use.
     fn account(&mut self, arn: &str) -> &mut Account {
-        let id = Arn::parse(arn).map_or("", |a| a.account).to_string();
-        if !self.accounts.contains_key(&id) {
-            self.order.push(id.clone());
+        self.account_by_id(Arn::parse(arn).map_or("", |a| a.account))
+    }
+
+    fn account_by_id(&mut self, id: &str) -> &mut Account {
+        if !self.accounts.contains_key(id) {
+            self.order.push(id.to_string());
+            let account = Account {
+                id: id.to_string(),
+                ..Account::default()
+            };
+            self.accounts.insert(id.to_string(), account);
         }
-        self.accounts.entry(id.clone()).or_insert_with(|| Account {
-            id,
-            ..Account::default()
-        })
+        self.accounts.get_mut(id).expect("created above")
+    }
+
+    /// Files `profile` under account `id`, unless a profile of that ARN is already there.
+    fn add_profile(&mut self, id: &str, profile: InstanceProfile) {
+        if self.profiles.insert((id.to_string(), profile.arn.clone())) {
+            self.account_by_id(id).instance_profiles.push(profile);
+        }
     }
 
     fn new(file: usize) -> Reader {
@@ -122,11 +265,29 @@ impl Reader {
             diagnostics: Vec::new(),
             accounts: HashMap::new(),
             order: Vec::new(),
+            profiles: HashSet::new(),
         }
     }
 
-    /// Checks the top level and returns the account the file is about.
-    fn top(&mut self, value: &Value) -> Option<String> {
+    /// Adds what `later` read after what this reader read, as if one reader had read both.
+    fn append(&mut self, later: Reader) {
+        self.diagnostics.extend(later.diagnostics);
+        let mut accounts = later.accounts;
+        for id in later.order {
+            let from = accounts.remove(&id).expect("listed account");
+            let into = self.account_by_id(&id);
+            into.users.extend(from.users);
+            into.groups.extend(from.groups);
+            into.roles.extend(from.roles);
+            into.policies.extend(from.policies);
+            for profile in from.instance_profiles {
+                self.add_profile(&id, profile);
+            }
+        }
+    }
+
+    /// Checks the top level and returns it.
+    fn top<'v, 'a>(&mut self, value: &'v Json<'a>) -> Option<&'v Object<'a>> {
         let Some(map) = value.as_object() else {
             self.error(
                 "not-an-object",
@@ -136,121 +297,112 @@ impl Reader {
             return None;
         };
         for key in map.keys() {
-            if !TOP.contains(&key.as_str()) {
+            if !TOP.contains(&key) {
                 self.warn("not-modelled", format!("/{}", pointer_token(key)), format!("\"{key}\" is not part of get-account-authorization-details output; it is ignored"));
             }
         }
-        if map.get("IsTruncated") == Some(&Value::Bool(true)) {
+        if map.get("IsTruncated").and_then(Json::as_bool) == Some(true) {
             self.warn("truncated", "/IsTruncated", "this page is truncated: load every page (IsTruncated/Marker) for a complete account");
         }
-        self.dominant_account(map)
+        Some(map)
     }
 
-    /// Reads the entity lists named in `lists` (0 users, 1 groups, 2 roles, 3 policies).
-    fn lists(
-        &mut self,
-        map: &Map<String, Value>,
-        lists: &[(&str, u8)],
-        account_of_file: Option<&str>,
-    ) {
-        for &(key, kind) in lists {
-            for (item, at) in self.list(map, key, "") {
-                let Some(obj) = self.object(item, &at) else {
-                    continue;
-                };
-                match kind {
-                    0 => self.user(obj),
-                    1 => self.group(obj),
-                    2 => self.role(obj),
-                    _ => self.policy(obj, account_of_file),
+    /// Reads the entity lists in chunks, shared among the available cores, and appends what
+    /// each chunk read in document order: the result is what one pass over them leaves.
+    fn entities(&mut self, map: &Object<'_>, account_of_file: Option<&str>) {
+        let mut headers = Vec::new();
+        let mut lists = Vec::new();
+        for (key, kind) in LISTS {
+            let mut header = Reader::new(self.file);
+            lists.push((kind, header.list(map, key, "")));
+            headers.push(Some(header));
+        }
+        let tasks: Vec<(usize, Range<usize>)> = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(l, (_, items))| chunks(items.values.len()).map(move |r| (l, r)))
+            .collect();
+        let file = self.file;
+        let read = super::load::map_in_parallel(&tasks, |(l, range)| {
+            let (kind, items) = &lists[*l];
+            let mut reader = Reader::new(file);
+            for i in range.clone() {
+                reader.entity(*kind, items, i, account_of_file);
+            }
+            reader
+        });
+        for ((l, range), chunk) in tasks.iter().zip(read) {
+            if range.start == 0 {
+                if let Some(header) = headers[*l].take() {
+                    self.append(header);
                 }
             }
+            self.append(chunk);
         }
     }
 
-    /// The account most entity ARNs of the file name (AWS managed policies are filed there).
-    fn dominant_account(&self, map: &Map<String, Value>) -> Option<String> {
-        let mut counts: HashMap<&str, usize> = HashMap::new();
-        for key in [
-            "UserDetailList",
-            "GroupDetailList",
-            "RoleDetailList",
-            "Policies",
-        ] {
-            let items = match map.get(key) {
-                Some(Value::Array(items)) => items.as_slice(),
-                Some(one @ Value::Object(_)) => std::slice::from_ref(one),
-                _ => &[],
-            };
-            for item in items {
-                if let Some(account) = item
-                    .get("Arn")
-                    .and_then(Value::as_str)
-                    .and_then(Arn::parse)
-                    .map(|a| a.account)
-                {
-                    if account != "aws" && !account.is_empty() {
-                        *counts.entry(account).or_default() += 1;
-                    }
-                }
-            }
+    /// Reads item `i` of an entity list.
+    fn entity(&mut self, kind: Kind, items: &Items, i: usize, account_of_file: Option<&str>) {
+        let Some(obj) = self.object(&items.values[i], items.pointer(i)) else {
+            return;
+        };
+        match kind {
+            Kind::User => self.user(obj),
+            Kind::Group => self.group(obj),
+            Kind::Role => self.role(obj),
+            Kind::Policy => self.policy(obj, account_of_file),
         }
-        counts
-            .into_iter()
-            .max_by_key(|(a, n)| (*n, std::cmp::Reverse(*a)))
-            .map(|(a, _)| a.to_string())
     }
 
     /// The items of a list field; an object where a list belongs is read as a one-item list
     /// and reported.
-    fn list<'v>(
+    fn list<'p, 'v, 'a>(
         &mut self,
-        map: &'v Map<String, Value>,
-        key: &str,
-        at: &str,
-    ) -> Vec<(&'v Value, String)> {
-        let here = format!("{at}/{}", pointer_token(key));
+        map: &'v Object<'a>,
+        key: &'p str,
+        at: &'p str,
+    ) -> Items<'p, 'v, 'a> {
+        let mut items = Items {
+            parent: at,
+            key,
+            values: &[],
+            indexed: true,
+        };
         match map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (v, format!("{here}/{i}")))
-                .collect(),
-            Some(one @ Value::Object(_)) => {
+            None | Some(Json::Null) => {}
+            Some(Json::Array(values)) => items.values = values,
+            Some(one @ Json::Object(_)) => {
                 self.warn(
                     "expected-list",
-                    here.clone(),
+                    items.list_pointer(),
                     format!(
                         "{key} must be a list; this page gives one object, read as a list of one"
                     ),
                 );
-                vec![(one, here)]
+                items.values = std::slice::from_ref(one);
+                items.indexed = false;
             }
             Some(other) => {
                 self.error(
                     "expected-list",
-                    here,
+                    items.list_pointer(),
                     format!(
                         "{key} must be a list, not {}",
                         crate::policy::document::kind_of(other)
                     ),
                 );
-                Vec::new()
             }
         }
+        items
     }
 
-    fn object<'v>(&mut self, value: &'v Value, at: &str) -> Option<Obj<'v>> {
+    fn object<'v, P: fmt::Display>(&mut self, value: &'v Json<'v>, at: P) -> Option<Obj<'v, P>> {
         match value {
-            Value::Object(map) => Some(Obj {
-                map,
-                at: at.to_string(),
-            }),
+            Json::Object(map) => Some(Obj { map, at }),
             other => {
                 self.error(
                     "expected-object",
-                    at,
+                    at.to_string(),
                     format!(
                         "expected an object, not {}",
                         crate::policy::document::kind_of(other)
@@ -262,14 +414,19 @@ impl Reader {
     }
 
     /// A string field; `required` ones are errors when missing.
-    fn string(&mut self, obj: &Obj, key: &str, required: bool) -> Option<String> {
+    fn string<P: fmt::Display>(
+        &mut self,
+        obj: &Obj<P>,
+        key: &str,
+        required: bool,
+    ) -> Option<String> {
         match obj.map.get(key) {
-            Some(Value::String(s)) => Some(s.clone()),
-            None | Some(Value::Null) => {
+            Some(Json::String(s)) => Some(s.to_string()),
+            None | Some(Json::Null) => {
                 if required {
                     self.error(
                         "missing-field",
-                        obj.at.clone(),
+                        obj.at.to_string(),
                         format!("the entry has no {key}"),
                     );
                 }
@@ -289,9 +446,9 @@ impl Reader {
         }
     }
 
-    fn report_unknown(&mut self, obj: &Obj, known: &[&str]) {
+    fn report_unknown<P: fmt::Display>(&mut self, obj: &Obj<P>, known: &[&str]) {
         for key in obj.map.keys() {
-            if !known.contains(&key.as_str()) && !IGNORED.contains(&key.as_str()) {
+            if !known.contains(&key) && !IGNORED.contains(&key) {
                 self.warn(
                     "not-modelled",
                     format!("{}/{}", obj.at, pointer_token(key)),
@@ -302,39 +459,19 @@ impl Reader {
     }
 
     /// Reads a policy document given as an object, a JSON string or a percent-encoded string.
-    fn document(&mut self, value: &Value, at: &str, kind: PolicyKind) -> Option<Document> {
-        let decoded;
-        let (doc, encoded) = match value {
-            Value::Object(_) => (value, false),
-            Value::String(s) => {
-                let text = if s.trim_start().starts_with('{') {
-                    s.clone()
-                } else {
-                    match percent_encoding::percent_decode_str(s).decode_utf8() {
-                        Ok(t) => t.into_owned(),
-                        Err(_) => {
-                            self.error(
-                                "bad-document",
-                                at,
-                                "the URL-encoded policy document is not UTF-8",
-                            );
-                            return None;
-                        }
-                    }
-                };
-                match crate::json::parse_strict(&text) {
-                    Ok(v) => decoded = v,
-                    Err(e) => {
-                        self.error(
-                            "bad-document",
-                            at,
-                            format!("the policy document string is not JSON: {e}"),
-                        );
-                        return None;
-                    }
-                }
-                (&decoded, true)
+    fn document(&mut self, value: &Json<'_>, at: &str, kind: PolicyKind) -> Option<Document> {
+        let string = match value {
+            Json::Object(_) => {
+                return super::read_document(
+                    value,
+                    kind,
+                    self.file,
+                    at,
+                    None,
+                    &mut self.diagnostics,
+                )
             }
+            Json::String(s) => s,
             other => {
                 self.error(
                     "bad-document",
@@ -347,22 +484,54 @@ impl Reader {
                 return None;
             }
         };
-        let held_in = encoded.then_some("encoded document");
-        super::read_document(doc, kind, self.file, at, held_in, &mut self.diagnostics)
+        let text = self.decoded(string, at)?;
+        let doc = match Json::parse(&text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                self.error(
+                    "bad-document",
+                    at,
+                    format!("the policy document string is not JSON: {e}"),
+                );
+                return None;
+            }
+        };
+        let held_in = Some("encoded document");
+        super::read_document(&doc, kind, self.file, at, held_in, &mut self.diagnostics)
+    }
+
+    /// The JSON text of a document given as a string: the string itself, or percent-decoded
+    /// when it does not start with `{`.
+    fn decoded<'s>(&mut self, string: &'s str, at: &str) -> Option<Cow<'s, str>> {
+        if string.trim_start().starts_with('{') {
+            return Some(Cow::Borrowed(string));
+        }
+        match percent_encoding::percent_decode_str(string).decode_utf8() {
+            Ok(text) => Some(text),
+            Err(_) => {
+                self.error(
+                    "bad-document",
+                    at,
+                    "the URL-encoded policy document is not UTF-8",
+                );
+                None
+            }
+        }
     }
 
     fn inline_policies(&mut self, obj: &Obj, key: &str, kind: PolicyKind) -> Vec<InlinePolicy> {
         let mut out = Vec::new();
-        for (item, at) in self.list(obj.map, key, &obj.at) {
-            let Some(p) = self.object(item, &at) else {
+        for (item, place) in self.list(obj.map, key, &obj.at).iter() {
+            let Some(p) = self.object(item, place.to_string()) else {
                 continue;
             };
+            let at = &p.at;
             self.report_unknown(&p, &["PolicyName", "PolicyDocument"]);
             let name = self.string(&p, "PolicyName", true).unwrap_or_default();
             let Some(doc) = p.map.get("PolicyDocument") else {
                 self.error(
                     "missing-field",
-                    at,
+                    at.as_str(),
                     "the inline policy has no PolicyDocument",
                 );
                 continue;
@@ -376,8 +545,11 @@ impl Reader {
 
     fn attached(&mut self, obj: &Obj) -> Vec<String> {
         let mut out = Vec::new();
-        for (item, at) in self.list(obj.map, "AttachedManagedPolicies", &obj.at) {
-            let Some(p) = self.object(item, &at) else {
+        for (item, place) in self
+            .list(obj.map, "AttachedManagedPolicies", &obj.at)
+            .iter()
+        {
+            let Some(p) = self.object(item, place) else {
                 continue;
             };
             self.report_unknown(&p, &["PolicyName", "PolicyArn"]);
@@ -391,15 +563,15 @@ impl Reader {
     fn boundary(&mut self, obj: &Obj) -> Option<String> {
         let value = obj.map.get("PermissionsBoundary")?;
         let at = format!("{}/PermissionsBoundary", obj.at);
-        let b = self.object(value, &at)?;
+        let b = self.object(value, at)?;
         self.report_unknown(&b, &["PermissionsBoundaryType", "PermissionsBoundaryArn"]);
         self.string(&b, "PermissionsBoundaryArn", true)
     }
 
     fn tags(&mut self, obj: &Obj) -> Tags {
         let mut out = Vec::new();
-        for (item, at) in self.list(obj.map, "Tags", &obj.at) {
-            let Some(t) = self.object(item, &at) else {
+        for (item, place) in self.list(obj.map, "Tags", &obj.at).iter() {
+            let Some(t) = self.object(item, place) else {
                 continue;
             };
             if let (Some(k), Some(v)) =
@@ -413,12 +585,12 @@ impl Reader {
 
     fn names(&mut self, obj: &Obj, key: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for (item, at) in self.list(obj.map, key, &obj.at) {
+        for (item, place) in self.list(obj.map, key, &obj.at).iter() {
             match item {
-                Value::String(s) => out.push(s.clone()),
+                Json::String(s) => out.push(s.to_string()),
                 other => self.error(
                     "bad-field",
-                    at,
+                    place.to_string(),
                     format!(
                         "{key} holds names, not {}",
                         crate::policy::document::kind_of(other)
@@ -511,7 +683,7 @@ impl Reader {
             64,
             None,
         );
-        self.account(&user.arn.clone()).users.push(user);
+        self.account(&user.arn).users.push(user);
     }
 
     fn group(&mut self, obj: Obj) {
@@ -557,7 +729,7 @@ impl Reader {
             128,
             None,
         );
-        self.account(&group.arn.clone()).groups.push(group);
+        self.account(&group.arn).groups.push(group);
     }
 
     fn role(&mut self, obj: Obj) {
@@ -596,8 +768,8 @@ impl Reader {
             }
         };
         let mut profiles = Vec::new();
-        for (item, at) in self.list(obj.map, "InstanceProfileList", &obj.at) {
-            let Some(p) = self.object(item, &at) else {
+        for (item, place) in self.list(obj.map, "InstanceProfileList", &obj.at).iter() {
+            let Some(p) = self.object(item, place.to_string()) else {
                 continue;
             };
             self.report_unknown(
@@ -615,17 +787,21 @@ impl Reader {
                 continue;
             };
             let mut roles = Vec::new();
-            for (r, rat) in self.list(p.map, "Roles", &p.at) {
-                if let Some(role_arn) = r.get("Arn").and_then(Value::as_str) {
+            for (r, place) in self.list(p.map, "Roles", &p.at).iter() {
+                if let Some(role_arn) = r.get("Arn").and_then(Json::as_str) {
                     roles.push(role_arn.to_string());
                 } else {
-                    self.error("missing-field", rat, "the role summary has no Arn");
+                    self.error(
+                        "missing-field",
+                        place.to_string(),
+                        "the role summary has no Arn",
+                    );
                 }
             }
             if roles.len() > 1 {
                 self.warn(
                     "quota",
-                    format!("{at}/Roles"),
+                    format!("{}/Roles", p.at),
                     "an instance profile holds at most one role (spec §7)",
                 );
             }
@@ -642,7 +818,7 @@ impl Reader {
             .map
             .get("RoleLastUsed")
             .and_then(|v| v.get("LastUsedDate"))
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .map(str::to_string);
         let role = Role {
             origin: self.origin(&obj.at),
@@ -678,13 +854,11 @@ impl Reader {
             64,
             None,
         );
-        let account = self.account(&role.arn.clone());
+        let id = Arn::parse(&role.arn).map_or("", |a| a.account).to_string();
         for p in profiles {
-            if !account.instance_profiles.iter().any(|x| x.arn == p.arn) {
-                account.instance_profiles.push(p);
-            }
+            self.add_profile(&id, p);
         }
-        account.roles.push(role);
+        self.account_by_id(&id).roles.push(role);
     }
 
     fn policy(&mut self, obj: Obj, account_of_file: Option<&str>) {
@@ -697,18 +871,23 @@ impl Reader {
         };
         let default_id = self.string(&obj, "DefaultVersionId", false);
         let mut versions = Vec::new();
-        for (item, at) in self.list(obj.map, "PolicyVersionList", &obj.at) {
-            let Some(v) = self.object(item, &at) else {
+        for (item, place) in self.list(obj.map, "PolicyVersionList", &obj.at).iter() {
+            let Some(v) = self.object(item, place.to_string()) else {
                 continue;
             };
+            let at = &v.at;
             self.report_unknown(&v, &["Document", "VersionId", "IsDefaultVersion"]);
             let id = self.string(&v, "VersionId", false).unwrap_or_default();
             let is_default = match v.map.get("IsDefaultVersion") {
-                Some(Value::Bool(b)) => *b,
+                Some(Json::Bool(b)) => *b,
                 _ => default_id.as_deref() == Some(id.as_str()),
             };
             let Some(doc) = v.map.get("Document") else {
-                self.error("missing-field", at, "the policy version has no Document");
+                self.error(
+                    "missing-field",
+                    at.as_str(),
+                    "the policy version has no Document",
+                );
                 continue;
             };
             if let Some(document) =
@@ -910,7 +1089,7 @@ mod tests {
 
     fn load_json(text: &str) -> World {
         let mut world = World::default();
-        let value: Value = serde_json::from_str(text).unwrap();
+        let value = Json::parse(text).unwrap();
         load("t.json", text.into(), &value, &mut world);
         world
     }

@@ -3,6 +3,7 @@
 use super::{authdetails, organizations, resources, World};
 use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// An input that cannot be read at all (missing file, too large, not UTF-8, not JSON).
@@ -25,17 +26,19 @@ pub fn max_input_bytes() -> u64 {
 pub fn read_input(path: &Path) -> Result<String, LoadError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| LoadError(format!("{name}: {e}")))?;
+    let mut size = 0;
     if let Ok(meta) = file.metadata() {
         if meta.is_file() && meta.len() > max_input_bytes() {
             return Err(too_large(&name, &meta.len().to_string()));
         }
+        size = meta.len();
     }
-    read_limited(&name, file)
+    read_limited(&name, file, size)
 }
 
 /// Reads standard input as text, within the same limit as a file (named `standard input`).
 pub fn read_stdin() -> Result<String, LoadError> {
-    read_limited("standard input", std::io::stdin().lock())
+    read_limited("standard input", std::io::stdin().lock(), 0)
 }
 
 fn too_large(name: &str, size: &str) -> LoadError {
@@ -46,11 +49,12 @@ fn too_large(name: &str, size: &str) -> LoadError {
 }
 
 /// Reads at most [`max_input_bytes`] from `reader` (one byte more tells that it has more), as
-/// UTF-8 text.
-fn read_limited(name: &str, reader: impl std::io::Read) -> Result<String, LoadError> {
+/// UTF-8 text, into a buffer made for `size` bytes (the file's size, if known) so that reading
+/// a large file does not copy it as the buffer grows.
+fn read_limited(name: &str, reader: impl std::io::Read, size: u64) -> Result<String, LoadError> {
     use std::io::Read;
     let limit = max_input_bytes();
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -143,7 +147,7 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
     }
     // Strict: a repeated key is an error wherever it is (a policy document's `Effect` given
     // twice must not be read as its last value), and so is nesting past the limit.
-    let value = crate::json::parse_strict(&text).map_err(|e| {
+    let value = crate::json::Json::parse(&text).map_err(|e| {
         let place = if e.message.starts_with("duplicate key") {
             let offset = crate::json::offset_of(&text, e.line, e.column);
             format!(" {}", crate::json::duplicate_place(&text, offset))
@@ -156,16 +160,14 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
         ))
     })?;
     if organizations::looks_like(&value) {
-        organizations::load(name, text, &value, world);
+        organizations::load(name, text.clone(), &value, world);
     } else if authdetails::looks_like(&value) {
-        authdetails::load(name, text, &value, world);
+        authdetails::load(name, text.clone(), &value, world);
     } else if resources::looks_like(&value) {
-        resources::load(name, text, &value, world);
+        resources::load(name, text.clone(), &value, world);
     } else {
         return Err(unknown(name, &text));
     }
-    // Freeing a large tree of JSON values takes a while: let another thread do it.
-    std::thread::spawn(move || drop(value));
     Ok(())
 }
 
@@ -182,6 +184,41 @@ fn refuse_over_limits(world: &World, from: usize) -> Result<(), LoadError> {
         ))),
         None => Ok(()),
     }
+}
+
+/// `f` applied to every task, on as many threads as there are cores (each taking the next task
+/// when it is done); the results in the order of the tasks.
+pub(crate) fn map_in_parallel<T: Sync, R: Send>(tasks: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(tasks.len());
+    if threads <= 1 {
+        return tasks.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(task) = tasks.get(i) else {
+                return done;
+            };
+            done.push((i, f(task)));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for other in others {
+            match other.join() {
+                Ok(more) => done.extend(more),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        done
+    });
+    done.sort_unstable_by_key(|&(i, _)| i);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 fn unknown(name: &str, text: &str) -> LoadError {

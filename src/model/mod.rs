@@ -170,7 +170,7 @@ pub struct Document {
 /// since a JSON pointer cannot reach into a string. A document that could only partly be read
 /// is an error, so answers that involve it are known to be incomplete.
 pub(crate) fn read_document(
-    doc: &serde_json::Value,
+    doc: &crate::json::Json<'_>,
     kind: crate::policy::PolicyKind,
     file: usize,
     at: &str,
@@ -178,7 +178,7 @@ pub(crate) fn read_document(
     diagnostics: &mut Vec<crate::diag::Diagnostic>,
 ) -> Option<Document> {
     use crate::diag::Diagnostic;
-    let parsed = Policy::from_json(doc, kind);
+    let parsed = Policy::from_tree(doc, kind);
     for d in parsed.diagnostics.iter().cloned() {
         diagnostics.push(match held_in {
             Some(what) => {

@@ -43,10 +43,10 @@
 use super::{Document, OrgPolicy, OrgUnit, Organization, SourceFile, World};
 use crate::diag::Diagnostic;
 use crate::json::pointer_token;
+use crate::json::{Json, Object};
 use crate::policy::document::kind_of;
 use crate::policy::principal::is_account_id;
 use crate::policy::PolicyKind;
-use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -86,15 +86,15 @@ const IGNORED: &[&str] = &[
 ];
 
 /// True if `value` is an organisation file (it has one of the top-level keys above).
-pub fn looks_like(value: &Value) -> bool {
+pub fn looks_like(value: &Json<'_>) -> bool {
     value
         .as_object()
-        .is_some_and(|o| o.keys().any(|k| TOP.contains(&k.as_str())))
+        .is_some_and(|o| o.keys().any(|k| TOP.contains(&k)))
 }
 
 /// Reads an organisation file into `world.organization`. A second organisation file is an
 /// error and is ignored.
-pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
+pub fn load(name: &str, text: Arc<str>, value: &Json<'_>, world: &mut World) {
     if let Some(org) = &world.organization {
         let first = org
             .file
@@ -223,7 +223,7 @@ impl Reader {
     }
 
     /// Reads the whole file.
-    fn organization(&mut self, value: &Value) -> Organization {
+    fn organization(&mut self, value: &Json<'_>) -> Organization {
         let mut org = Organization {
             file: Some(self.file),
             ..Organization::default()
@@ -248,7 +248,7 @@ impl Reader {
     }
 
     /// `DescribeOrganization`: the organisation's ID and management account.
-    fn describe_organization(&mut self, map: &Map<String, Value>, org: &mut Organization) {
+    fn describe_organization(&mut self, map: &Object<'_>, org: &mut Organization) {
         let Some(value) = map.get("DescribeOrganization") else {
             self.error("missing-field", "", "the file has no DescribeOrganization (output of `aws organizations describe-organization`): the organisation ID and its management account are unknown");
             return;
@@ -281,7 +281,7 @@ impl Reader {
     }
 
     /// `ListRoots`: the root and which guardrails are enabled on it.
-    fn roots(&mut self, map: &Map<String, Value>, org: &mut Organization) -> Vec<Node> {
+    fn roots(&mut self, map: &Object<'_>, org: &mut Organization) -> Vec<Node> {
         let Some(value) = map.get("ListRoots") else {
             self.error("missing-field", "", "the file has no ListRoots (output of `aws organizations list-roots`): the root and the enabled policy types are unknown, so SCPs and RCPs are off");
             return Vec::new();
@@ -328,7 +328,7 @@ impl Reader {
     }
 
     /// One `PolicyTypes` entry of a root: `{Type, Status}`.
-    fn policy_type(&mut self, value: &Value, at: &str, org: &mut Organization) {
+    fn policy_type(&mut self, value: &Json<'_>, at: &str, org: &mut Organization) {
         let Some(entry) = self.object(value, at) else {
             return;
         };
@@ -354,7 +354,7 @@ impl Reader {
     }
 
     /// The entries of `ListOrganizationalUnitsForParent` or `ListAccountsForParent`.
-    fn listings(&mut self, map: &Map<String, Value>, key: &str, children: &str) -> Vec<Listing> {
+    fn listings(&mut self, map: &Object<'_>, key: &str, children: &str) -> Vec<Listing> {
         let mut out = Vec::new();
         for (value, at) in self.list(map, "", key) {
             let Some(entry) = self.object(value, &at) else {
@@ -392,7 +392,7 @@ impl Reader {
     }
 
     /// One OU (`{Id, Arn, Name}`) or account (`{Id, Arn, Email, Name, Status, ...}`).
-    fn child(&mut self, value: &Value, at: String, account: bool) -> Option<Child> {
+    fn child(&mut self, value: &Json<'_>, at: String, account: bool) -> Option<Child> {
         let entry = self.object(value, &at)?;
         let known: &[&str] = if account {
             &["Id", "Name", "Status", "State"]
@@ -578,7 +578,7 @@ impl Reader {
     /// `DescribePolicy`: the SCPs and RCPs with their targets.
     fn policies(
         &mut self,
-        map: &Map<String, Value>,
+        map: &Object<'_>,
         org: &mut Organization,
         nodes: &[Node],
     ) -> Vec<Attachment> {
@@ -653,11 +653,7 @@ impl Reader {
     }
 
     /// The `Policy` object of a `DescribePolicy` entry.
-    fn policy_field<'v>(
-        &mut self,
-        entry: &'v Map<String, Value>,
-        at: &str,
-    ) -> Option<&'v Map<String, Value>> {
+    fn policy_field<'v>(&mut self, entry: &'v Object<'v>, at: &str) -> Option<&'v Object<'v>> {
         let policy = self.field_object(entry, at, "Policy")?;
         self.unknown_keys(
             policy,
@@ -672,7 +668,7 @@ impl Reader {
     /// access (reported) and for summaries that cannot be read.
     fn summary(
         &mut self,
-        policy: &Map<String, Value>,
+        policy: &Object<'_>,
         policy_at: &str,
     ) -> Option<(String, String, PolicyKind)> {
         let summary = self.field_object(policy, policy_at, "PolicySummary")?;
@@ -705,7 +701,7 @@ impl Reader {
     /// `Targets` (from list-targets-for-policy): the IDs, each checked against the tree.
     fn targets(
         &mut self,
-        entry: &Map<String, Value>,
+        entry: &Object<'_>,
         at: &str,
         nodes: &[Node],
         policy: &str,
@@ -759,11 +755,16 @@ impl Reader {
 
     /// Parses `Policy.Content`: AWS's JSON string (or an object). Problems inside a string are
     /// reported at the string, with their place inside it in the message.
-    fn content(&mut self, value: Option<&Value>, at: &str, kind: PolicyKind) -> Option<Document> {
+    fn content(
+        &mut self,
+        value: Option<&Json<'_>>,
+        at: &str,
+        kind: PolicyKind,
+    ) -> Option<Document> {
         let decoded;
         let (doc, encoded) = match value {
-            Some(v @ Value::Object(_)) => (v, false),
-            Some(Value::String(s)) => match crate::json::parse_strict(s) {
+            Some(v @ Json::Object(_)) => (v, false),
+            Some(Json::String(s)) => match Json::parse(s) {
                 Ok(v) => {
                     decoded = v;
                     (&decoded, true)
@@ -816,7 +817,7 @@ impl Reader {
     /// Quotas per target, and levels left without any SCP while SCPs are enabled.
     fn check_attachments(
         &mut self,
-        map: &Map<String, Value>,
+        map: &Object<'_>,
         org: &Organization,
         nodes: &[Node],
         attachments: &[Attachment],
@@ -864,9 +865,9 @@ impl Reader {
 
     // --- field access, reporting wrong shapes at their pointer ---
 
-    fn object<'v>(&mut self, value: &'v Value, at: &str) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(&mut self, value: &'v Json<'v>, at: &str) -> Option<&'v Object<'v>> {
         match value {
-            Value::Object(map) => Some(map),
+            Json::Object(map) => Some(map),
             other => {
                 self.error(
                     "expected-object",
@@ -881,10 +882,10 @@ impl Reader {
     /// A required object field.
     fn field_object<'v>(
         &mut self,
-        map: &'v Map<String, Value>,
+        map: &'v Object<'v>,
         at: &str,
         key: &str,
-    ) -> Option<&'v Map<String, Value>> {
+    ) -> Option<&'v Object<'v>> {
         match map.get(key) {
             Some(v) => self.object(v, &format!("{at}/{}", pointer_token(key))),
             None => {
@@ -895,16 +896,10 @@ impl Reader {
     }
 
     /// A string field; `required` ones are errors when missing.
-    fn string(
-        &mut self,
-        map: &Map<String, Value>,
-        at: &str,
-        key: &str,
-        required: bool,
-    ) -> Option<String> {
+    fn string(&mut self, map: &Object<'_>, at: &str, key: &str, required: bool) -> Option<String> {
         match map.get(key) {
-            Some(Value::String(s)) => Some(s.clone()),
-            None | Some(Value::Null) => {
+            Some(Json::String(s)) => Some(s.to_string()),
+            None | Some(Json::Null) => {
                 if required {
                     self.error("missing-field", at, format!("the entry has no {key}"));
                 }
@@ -924,14 +919,14 @@ impl Reader {
     /// The items of a list field with their pointers; absent is empty.
     fn list<'v>(
         &mut self,
-        map: &'v Map<String, Value>,
+        map: &'v Object<'v>,
         at: &str,
         key: &str,
-    ) -> Vec<(&'v Value, String)> {
+    ) -> Vec<(&'v Json<'v>, String)> {
         let here = format!("{at}/{}", pointer_token(key));
         match map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (v, format!("{here}/{i}")))
@@ -949,12 +944,12 @@ impl Reader {
 
     /// Reports keys that are neither read (`known`) nor known to carry no access; a
     /// `NextToken` means the output was cut short.
-    fn unknown_keys(&mut self, map: &Map<String, Value>, at: &str, known: &[&str], what: &str) {
+    fn unknown_keys(&mut self, map: &Object<'_>, at: &str, known: &[&str], what: &str) {
         for key in map.keys() {
             let here = format!("{at}/{}", pointer_token(key));
             if key == "NextToken" {
                 self.warn("truncated", here, "this output is cut short (NextToken): run the command without --max-items, or add the remaining pages");
-            } else if !known.contains(&key.as_str()) && !IGNORED.contains(&key.as_str()) {
+            } else if !known.contains(&key) && !IGNORED.contains(&key) {
                 self.warn(
                     "not-modelled",
                     here,

@@ -13,20 +13,20 @@
 
 use super::{ResourcePolicy, SourceFile, World};
 use crate::diag::Diagnostic;
+use crate::json::Json;
 use crate::policy::arn::Arn;
 use crate::policy::document::kind_of;
 use crate::policy::principal::is_account_id;
 use crate::policy::PolicyKind;
-use serde_json::Value;
 use std::sync::Arc;
 
 /// True if `value` is a resource-policy file.
-pub fn looks_like(value: &Value) -> bool {
+pub fn looks_like(value: &Json<'_>) -> bool {
     value.get("ResourcePolicies").is_some()
 }
 
 /// Reads a resource-policy file into `world`.
-pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
+pub fn load(name: &str, text: Arc<str>, value: &Json<'_>, world: &mut World) {
     let file = world.sources.len();
     world.sources.push(SourceFile {
         name: name.to_string(),
@@ -34,7 +34,7 @@ pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
     });
     let mut diagnostics = Vec::new();
     let items = match value.get("ResourcePolicies") {
-        Some(Value::Array(items)) => items.as_slice(),
+        Some(Json::Array(items)) => items.as_slice(),
         other => {
             let what = other.map_or("nothing", kind_of);
             diagnostics.push(Diagnostic::error(
@@ -67,7 +67,7 @@ pub fn load(name: &str, text: Arc<str>, value: &Value, world: &mut World) {
 }
 
 fn read_item(
-    item: &Value,
+    item: &Json<'_>,
     at: &str,
     file: usize,
     diagnostics: &mut Vec<Diagnostic>,
@@ -84,7 +84,7 @@ fn read_item(
         return None;
     };
     for key in map.keys() {
-        if !["Arn", "Account", "Policy"].contains(&key.as_str()) {
+        if !["Arn", "Account", "Policy"].contains(&key) {
             diagnostics.push(Diagnostic::warning(
                 "not-modelled",
                 format!("{at}/{key}"),
@@ -92,7 +92,7 @@ fn read_item(
             ));
         }
     }
-    let Some(arn) = map.get("Arn").and_then(Value::as_str) else {
+    let Some(arn) = map.get("Arn").and_then(Json::as_str) else {
         diagnostics.push(Diagnostic::error(
             "missing-field",
             at,
@@ -109,7 +109,7 @@ fn read_item(
         return None;
     };
     let account = match map.get("Account") {
-        Some(Value::String(a)) if is_account_id(a) => a.clone(),
+        Some(Json::String(a)) if is_account_id(a) => a.to_string(),
         Some(other) => {
             diagnostics.push(Diagnostic::error(
                 "bad-field",
@@ -131,8 +131,8 @@ fn read_item(
     let pointer = format!("{at}/Policy");
     let decoded;
     let doc = match map.get("Policy") {
-        Some(v @ Value::Object(_)) => v,
-        Some(Value::String(s)) => match crate::json::parse_strict(s) {
+        Some(v @ Json::Object(_)) => v,
+        Some(Json::String(s)) => match Json::parse(s) {
             Ok(v) => {
                 decoded = v;
                 &decoded
@@ -157,7 +157,7 @@ fn read_item(
     };
     let held_in = map
         .get("Policy")
-        .is_some_and(Value::is_string)
+        .is_some_and(Json::is_string)
         .then_some("policy string");
     let document = super::read_document(
         doc,

@@ -4,7 +4,7 @@
 //! resource field keeps its own colons. Fields 2–5 match one field each (a wildcard never
 //! crosses a colon); the resource field is a glob in which `*` crosses `/` and `:`.
 
-use super::pattern::{Case, Pattern, Syntax, Variables};
+use super::pattern::{Case, Pattern, Syntax, VariableSyntaxError, Variables};
 use std::fmt;
 
 /// The six fields of an ARN, borrowed from its text.
@@ -90,31 +90,47 @@ pub enum ShortArns {
 impl ArnPattern {
     /// Parses a pattern; `variables` enables `${...}` in the resource field.
     pub fn parse(text: &str, variables: bool, short: ShortArns) -> ArnPattern {
+        ArnPattern::parse_checked(text, variables, short).0
+    }
+
+    /// As [`ArnPattern::parse`], with the problem of a malformed `${...}` in the resource field
+    /// (which stays literal text).
+    pub fn parse_checked(
+        text: &str,
+        variables: bool,
+        short: ShortArns,
+    ) -> (ArnPattern, Option<VariableSyntaxError>) {
         if text == "*" {
-            return ArnPattern::Any;
+            return (ArnPattern::Any, None);
         }
-        let mut parts: Vec<&str> = text.splitn(6, ':').collect();
-        if parts.len() < 6 {
-            if short == ShortArns::MatchNothing {
-                return ArnPattern::Nothing;
-            }
-            parts.resize(6, "*");
+        let mut parts = ["*"; 6];
+        let given = parts
+            .iter_mut()
+            .zip(text.splitn(6, ':'))
+            .fold(0, |n, (slot, part)| {
+                *slot = part;
+                n + 1
+            });
+        if given < 6 && short == ShortArns::MatchNothing {
+            return (ArnPattern::Nothing, None);
         }
         let field = |i: usize| {
             let syntax = Syntax {
                 wildcards: true,
                 variables: variables && i == 5,
             };
-            Pattern::parse(parts[i], syntax).0
+            Pattern::parse(parts[i], syntax)
         };
-        ArnPattern::Fields(Box::new([
-            field(0),
-            field(1),
-            field(2),
-            field(3),
-            field(4),
-            field(5),
-        ]))
+        let (resource, problem) = field(5);
+        let fields = [
+            field(0).0,
+            field(1).0,
+            field(2).0,
+            field(3).0,
+            field(4).0,
+            resource,
+        ];
+        (ArnPattern::Fields(Box::new(fields)), problem)
     }
 
     /// Does the request resource `resource` match?

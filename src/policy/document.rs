@@ -6,7 +6,7 @@ use super::pattern::{Case, Pattern, Syntax, Variables};
 use super::principal::{Caller, PrincipalEntry, PrincipalMatch};
 use crate::diag::Diagnostic;
 use crate::json::pointer_token;
-use serde_json::Value;
+use crate::json::{Json, Object};
 use std::fmt;
 
 /// The role a document plays; it decides which elements are required or forbidden (§1.1).
@@ -417,7 +417,12 @@ impl Parsed {
 
 impl Policy {
     /// Reads a policy document of the given kind from parsed JSON.
-    pub fn from_json(value: &Value, kind: PolicyKind) -> Parsed {
+    pub fn from_json(value: &serde_json::Value, kind: PolicyKind) -> Parsed {
+        Policy::from_tree(&Json::from(value), kind)
+    }
+
+    /// Reads a policy document of the given kind from a JSON tree.
+    pub fn from_tree(value: &Json<'_>, kind: PolicyKind) -> Parsed {
         let mut reader = Reader {
             kind,
             variables: false,
@@ -434,8 +439,8 @@ impl Policy {
 
     /// Reads a policy document from JSON text (duplicate keys are errors).
     pub fn from_text(text: &str, kind: PolicyKind) -> Parsed {
-        match crate::json::parse_strict(text) {
-            Ok(value) => Policy::from_json(&value, kind),
+        match Json::parse(text) {
+            Ok(value) => Policy::from_tree(&value, kind),
             Err(e) => Parsed {
                 policy: None,
                 complete: false,
@@ -602,7 +607,7 @@ impl Reader {
             .push(Diagnostic::warning(code, pointer, message));
     }
 
-    fn document(&mut self, value: &Value) -> Option<Policy> {
+    fn document(&mut self, value: &Json<'_>) -> Option<Policy> {
         let Some(object) = value.as_object() else {
             self.unreadable(
                 "not-an-object",
@@ -615,14 +620,14 @@ impl Reader {
             return None;
         };
         for key in object.keys() {
-            if !TOP_KEYS.contains(&key.as_str()) {
+            if !TOP_KEYS.contains(&key) {
                 self.unknown_element(key, "", TOP_KEYS);
             }
         }
         let version = match object.get("Version") {
             None => None,
-            Some(Value::String(v)) if v == "2012-10-17" => Some(Version::V2012),
-            Some(Value::String(v)) if v == "2008-10-17" => Some(Version::V2008),
+            Some(Json::String(v)) if v == "2012-10-17" => Some(Version::V2012),
+            Some(Json::String(v)) if v == "2008-10-17" => Some(Version::V2008),
             Some(other) => {
                 self.unreadable(
                     "bad-version",
@@ -642,7 +647,7 @@ impl Reader {
         }
         let id = match object.get("Id") {
             None => None,
-            Some(Value::String(id)) => {
+            Some(Json::String(id)) => {
                 if matches!(
                     self.kind,
                     PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
@@ -653,7 +658,7 @@ impl Reader {
                         "IAM's grammar does not allow Id in identity policies",
                     );
                 }
-                Some(id.clone())
+                Some(id.to_string())
             }
             Some(other) => {
                 self.error(
@@ -669,7 +674,7 @@ impl Reader {
                 self.unreadable("missing-statement", "", "the document has no Statement");
                 Vec::new()
             }
-            Some(Value::Array(items)) if items.len() as u64 > crate::limits::STATEMENTS.get() => {
+            Some(Json::Array(items)) if items.len() as u64 > crate::limits::STATEMENTS.get() => {
                 self.unreadable(
                     "limit",
                     "/Statement",
@@ -678,7 +683,7 @@ impl Reader {
                 );
                 Vec::new()
             }
-            Some(Value::Array(items)) => {
+            Some(Json::Array(items)) => {
                 if items.is_empty() {
                     self.warn(
                         "empty-statement",
@@ -692,7 +697,7 @@ impl Reader {
                     .filter_map(|(i, s)| self.statement(s, format!("/Statement/{i}")))
                     .collect()
             }
-            Some(s @ Value::Object(_)) => self
+            Some(s @ Json::Object(_)) => self
                 .statement(s, "/Statement".to_string())
                 .into_iter()
                 .collect(),
@@ -734,7 +739,7 @@ impl Reader {
         );
     }
 
-    fn statement(&mut self, value: &Value, at: String) -> Option<Statement> {
+    fn statement(&mut self, value: &Json<'_>, at: String) -> Option<Statement> {
         let Some(object) = value.as_object() else {
             self.unreadable(
                 "bad-statement",
@@ -744,13 +749,13 @@ impl Reader {
             return None;
         };
         for key in object.keys() {
-            if !STATEMENT_KEYS.contains(&key.as_str()) {
+            if !STATEMENT_KEYS.contains(&key) {
                 self.unknown_element(key, &at, STATEMENT_KEYS);
             }
         }
         let sid = match object.get("Sid") {
             None => None,
-            Some(Value::String(s)) => Some(s.clone()),
+            Some(Json::String(s)) => Some(s.to_string()),
             Some(other) => {
                 self.error(
                     "bad-sid",
@@ -761,8 +766,8 @@ impl Reader {
             }
         };
         let effect = match object.get("Effect") {
-            Some(Value::String(e)) if e == "Allow" => Some(Effect::Allow),
-            Some(Value::String(e)) if e == "Deny" => Some(Effect::Deny),
+            Some(Json::String(e)) if e == "Allow" => Some(Effect::Allow),
+            Some(Json::String(e)) if e == "Deny" => Some(Effect::Deny),
             Some(other) => {
                 self.unreadable(
                     "bad-effect",
@@ -776,16 +781,17 @@ impl Reader {
                 None
             }
         };
-        let action =
-            self.either(object, &at, "Action", "NotAction", true)
-                .map(|(negated, values, key)| Clause2 {
-                    negated,
-                    items: values
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| self.action(&text, &values_pointer(&at, key, i, object)))
-                        .collect(),
-                });
+        let action = self
+            .either(object, &at, "Action", "NotAction", true)
+            .map(|values| Clause2 {
+                negated: values.negated,
+                items: values
+                    .texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| self.action(text, values.place(&at, i)))
+                    .collect(),
+            });
         let resource = self.resources(object, &at);
         let principal = self.principals(object, &at, effect);
         let condition = match object.get("Condition") {
@@ -820,14 +826,14 @@ impl Reader {
     }
 
     /// Reads exactly one of `key` / `not_key` as a string or non-empty string array.
-    fn either(
+    fn either<'v>(
         &mut self,
-        object: &serde_json::Map<String, Value>,
+        object: &'v Object<'_>,
         at: &str,
         key: &'static str,
         not_key: &'static str,
         required: bool,
-    ) -> Option<(bool, Vec<String>, &'static str)> {
+    ) -> Option<Values<'v>> {
         let (negated, name, value) = match (object.get(key), object.get(not_key)) {
             (Some(_), Some(_)) => {
                 self.unreadable(
@@ -850,27 +856,27 @@ impl Reader {
                 return None;
             }
         };
-        let pointer = format!("{at}/{name}");
-        let values = match value {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) if !items.is_empty() => {
+        let pointer = || format!("{at}/{name}");
+        let texts = match value {
+            Json::String(s) => vec![s.as_ref()],
+            Json::Array(items) if !items.is_empty() => {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     match item {
-                        Value::String(s) => out.push(s.clone()),
+                        Json::String(s) => out.push(s.as_ref()),
                         other => self.unreadable(
                             "bad-value",
-                            format!("{pointer}/{i}"),
+                            format!("{at}/{name}/{i}"),
                             format!("{name} values must be strings, not {}", kind_of(other)),
                         ),
                     }
                 }
                 out
             }
-            Value::Array(_) => {
+            Json::Array(_) => {
                 self.unreadable(
                     "bad-value",
-                    pointer,
+                    pointer(),
                     format!("{name} must not be an empty array"),
                 );
                 return None;
@@ -878,7 +884,7 @@ impl Reader {
             other => {
                 self.unreadable(
                     "bad-value",
-                    pointer,
+                    pointer(),
                     format!(
                         "{name} must be a string or an array of strings, not {}",
                         kind_of(other)
@@ -887,10 +893,15 @@ impl Reader {
                 return None;
             }
         };
-        Some((negated, values, name))
+        Some(Values {
+            negated,
+            key: name,
+            listed: value.as_array().is_some(),
+            texts,
+        })
     }
 
-    fn action(&mut self, text: &str, pointer: &str) -> ActionPattern {
+    fn action(&mut self, text: &str, place: ValuePlace<'_>) -> ActionPattern {
         let pattern = ActionPattern::parse(text);
         if let ActionPattern::Invalid(_) = pattern {
             let why = if text.contains(char::is_whitespace) {
@@ -906,16 +917,12 @@ impl Reader {
             } else {
                 "is not \"service:Action\""
             };
-            self.error("bad-action", pointer, format!("action \"{text}\" {why}"));
+            self.error("bad-action", place, format!("action \"{text}\" {why}"));
         }
         pattern
     }
 
-    fn resources(
-        &mut self,
-        object: &serde_json::Map<String, Value>,
-        at: &str,
-    ) -> Option<Resources> {
+    fn resources(&mut self, object: &Object<'_>, at: &str) -> Option<Resources> {
         let required = matches!(
             self.kind,
             PolicyKind::Identity | PolicyKind::Boundary | PolicyKind::Session
@@ -931,20 +938,20 @@ impl Reader {
                 }
             }
         }
-        let (negated, values, key) =
-            self.either(object, at, "Resource", "NotResource", required)?;
+        let values = self.either(object, at, "Resource", "NotResource", required)?;
         let items = values
+            .texts
             .iter()
             .enumerate()
-            .map(|(i, text)| {
-                let pointer = values_pointer(at, key, i, object);
-                self.resource(text, &pointer)
-            })
+            .map(|(i, text)| self.resource(text, values.place(at, i)))
             .collect();
-        Some(Clause2 { negated, items })
+        Some(Clause2 {
+            negated: values.negated,
+            items,
+        })
     }
 
-    fn resource(&mut self, text: &str, pointer: &str) -> ArnPattern {
+    fn resource(&mut self, text: &str, pointer: ValuePlace<'_>) -> ArnPattern {
         if text != "*" && !text.starts_with("arn:") {
             self.error(
                 "bad-resource",
@@ -964,26 +971,17 @@ impl Reader {
                 format!("ARN \"{text}\" has fewer than six fields; {reading}"),
             );
         }
-        if let Some(resource_field) = text.splitn(6, ':').nth(5) {
-            if self.variables {
-                let (_, problem) = Pattern::parse(
-                    resource_field,
-                    Syntax {
-                        wildcards: true,
-                        variables: true,
-                    },
-                );
-                if let Some(p) = problem {
-                    self.error("bad-variable", pointer, p.0);
-                }
-            }
+        let (pattern, problem) =
+            ArnPattern::parse_checked(text, self.variables, self.kind.short_arns());
+        if let Some(p) = problem {
+            self.error("bad-variable", pointer, p.0);
         }
-        ArnPattern::parse(text, self.variables, self.kind.short_arns())
+        pattern
     }
 
     fn principals(
         &mut self,
-        object: &serde_json::Map<String, Value>,
+        object: &Object<'_>,
         at: &str,
         effect: Option<Effect>,
     ) -> PrincipalElement {
@@ -1022,50 +1020,57 @@ impl Reader {
             }
             (false, false) => return PrincipalElement::Implied,
         };
-        let pointer = format!("{at}/{key}");
+        let pointer = || format!("{at}/{key}");
         if !self.kind.needs_principal() {
             self.error(
                 "principal-not-allowed",
-                pointer.clone(),
+                pointer(),
                 format!("{key} is not allowed in {} policies", self.kind),
             );
         }
         if negated && self.kind == PolicyKind::Trust {
             self.error(
                 "not-principal-in-trust",
-                pointer.clone(),
+                pointer(),
                 "a trust policy cannot use NotPrincipal",
             );
         } else if negated && effect == Some(Effect::Allow) {
             self.error(
                 "not-principal-with-allow",
-                pointer.clone(),
+                pointer(),
                 "NotPrincipal can only be used with Deny",
             );
         }
-        let items = match &object[key] {
-            Value::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
-            Value::String(s) => {
-                self.error("bad-principal", pointer.clone(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
-                self.principal_entry("AWS", s, &pointer)
+        let items = match object.get(key).unwrap_or(&Json::Null) {
+            Json::String(s) if s == "*" => vec![PrincipalEntry::Everyone],
+            Json::String(s) => {
+                self.error("bad-principal", pointer(), format!("a {key} string must be \"*\"; \"{s}\" belongs in {{\"AWS\": ...}} (read as such)"));
+                self.principal_entry("AWS", s, pointer)
                     .into_iter()
                     .collect()
             }
-            Value::Object(map) if !map.is_empty() => {
+            Json::Object(map) if !map.is_empty() => {
                 let mut items = Vec::new();
                 for (kind, values) in map {
-                    let at = format!("{pointer}/{}", pointer_token(kind));
-                    let texts: Vec<(String, String)> = match values {
-                        Value::String(s) => vec![(s.clone(), at.clone())],
-                        Value::Array(list) if !list.is_empty() => list
+                    // Where the principals of this kind are, or value `i` of them.
+                    let place = |i: Option<usize>| {
+                        let at = format!("{}/{}", pointer(), pointer_token(kind));
+                        match i {
+                            Some(i) => format!("{at}/{i}"),
+                            None => at,
+                        }
+                    };
+                    let texts: Vec<(&str, Option<usize>)> = match values {
+                        Json::String(s) => vec![(s, None)],
+                        Json::Array(list) if !list.is_empty() => list
                             .iter()
                             .enumerate()
                             .filter_map(|(i, v)| match v {
-                                Value::String(s) => Some((s.clone(), format!("{at}/{i}"))),
+                                Json::String(s) => Some((s.as_ref(), Some(i))),
                                 other => {
                                     self.unreadable(
                                         "bad-principal",
-                                        format!("{at}/{i}"),
+                                        place(Some(i)),
                                         format!(
                                             "principal values must be strings, not {}",
                                             kind_of(other)
@@ -1076,12 +1081,12 @@ impl Reader {
                             })
                             .collect(),
                         other => {
-                            self.unreadable("bad-principal", at.clone(), format!("{kind} must be a string or a non-empty array of strings, not {}", kind_of(other)));
+                            self.unreadable("bad-principal", place(None), format!("{kind} must be a string or a non-empty array of strings, not {}", kind_of(other)));
                             continue;
                         }
                     };
-                    for (text, at) in texts {
-                        items.extend(self.principal_entry(kind, &text, &at));
+                    for (text, i) in texts {
+                        items.extend(self.principal_entry(kind, text, || place(i)));
                     }
                 }
                 items
@@ -1089,7 +1094,7 @@ impl Reader {
             other => {
                 self.unreadable(
                     "bad-principal",
-                    pointer,
+                    pointer(),
                     format!(
                         "{key} must be \"*\" or a non-empty object, not {}",
                         kind_of(other)
@@ -1115,17 +1120,23 @@ impl Reader {
         PrincipalElement::Listed(Clause2 { negated, items })
     }
 
-    fn principal_entry(&mut self, kind: &str, text: &str, at: &str) -> Option<PrincipalEntry> {
+    /// One principal of type `kind`; `at` writes its JSON pointer if a diagnostic needs it.
+    fn principal_entry(
+        &mut self,
+        kind: &str,
+        text: &str,
+        at: impl Fn() -> String,
+    ) -> Option<PrincipalEntry> {
         let entry = match kind {
             "AWS" => PrincipalEntry::aws(text),
             "Service" => PrincipalEntry::Service(text.to_string()),
             "Federated" => PrincipalEntry::Federated(text.to_string()),
             "CanonicalUser" => {
-                self.warn("canonical-user", at, "CanonicalUser principals cannot be resolved to accounts offline; they match no request");
+                self.warn("canonical-user", at(), "CanonicalUser principals cannot be resolved to accounts offline; they match no request");
                 PrincipalEntry::CanonicalUser(text.to_string())
             }
             _ => {
-                self.unreadable("bad-principal", at, format!("unknown principal type \"{kind}\" (expected AWS, Service, Federated or CanonicalUser)"));
+                self.unreadable("bad-principal", at(), format!("unknown principal type \"{kind}\" (expected AWS, Service, Federated or CanonicalUser)"));
                 return None;
             }
         };
@@ -1139,14 +1150,14 @@ impl Reader {
             };
             self.error(
                 "bad-principal",
-                at,
+                at(),
                 format!("principal \"{text}\" matches nothing: {why}"),
             );
         }
         Some(entry)
     }
 
-    fn condition(&mut self, value: &Value, at: &str) -> Condition {
+    fn condition(&mut self, value: &Json<'_>, at: &str) -> Condition {
         let Some(operators) = value.as_object() else {
             self.unreadable(
                 "bad-condition",
@@ -1211,11 +1222,11 @@ impl Reader {
         &mut self,
         operator: Operator,
         key: &str,
-        values: &Value,
+        values: &Json<'_>,
         at: &str,
     ) -> Option<Clause> {
-        let list: Vec<(&Value, String)> = match values {
-            Value::Array(items) if items.is_empty() => {
+        let list = match values {
+            Json::Array(items) if items.is_empty() => {
                 self.unreadable(
                     "bad-condition-value",
                     at,
@@ -1223,24 +1234,24 @@ impl Reader {
                 );
                 return None;
             }
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (v, format!("{at}/{i}")))
-                .collect(),
-            single => vec![(single, at.to_string())],
+            Json::Array(items) => items.as_slice(),
+            single => std::slice::from_ref(single),
         };
         let mut operands = Vec::new();
         let mut texts = Vec::new();
-        for (value, pointer) in list {
+        for (i, value) in list.iter().enumerate() {
+            let pointer = || match values {
+                Json::Array(_) => format!("{at}/{i}"),
+                _ => at.to_string(),
+            };
             let text = match value {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                Value::Bool(b) => b.to_string(),
+                Json::String(s) => s.to_string(),
+                Json::Number(n) => n.to_string(),
+                Json::Bool(b) => b.to_string(),
                 other => {
                     self.unreadable(
                         "bad-condition-value",
-                        pointer,
+                        pointer(),
                         format!(
                             "condition values must be strings, numbers or booleans, not {}",
                             kind_of(other)
@@ -1256,14 +1267,14 @@ impl Reader {
                     variables: true,
                 };
                 if let Some(problem) = Pattern::parse(&text, syntax).1 {
-                    self.error("bad-variable", pointer.clone(), problem.0);
+                    self.error("bad-variable", pointer(), problem.0);
                 }
             }
             let operand = Operand::parse(&operator, &text, variables);
             if let Operand::Invalid(_) = operand {
                 self.error(
                     "bad-condition-value",
-                    pointer,
+                    pointer(),
                     format!("\"{text}\" is not a valid value for {operator}"),
                 );
             }
@@ -1284,25 +1295,33 @@ impl Reader {
         let strict = self.kind.is_iam();
         for s in statements {
             let Some(sid) = &s.sid else { continue };
-            let at = format!("{}/Sid", s.pointer);
+            let at = || format!("{}/Sid", s.pointer);
             if strict && !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
                 self.error(
                     "bad-sid",
-                    at.clone(),
+                    at(),
                     format!("Sid \"{sid}\" may contain only letters and digits in IAM policies"),
                 );
             }
-            if !sid.is_empty() && !seen.insert(sid.clone()) {
+            if !sid.is_empty() && !seen.insert(sid.as_str()) {
                 if strict {
-                    self.error("duplicate-sid", at, format!("Sid \"{sid}\" is used twice"));
+                    self.error(
+                        "duplicate-sid",
+                        at(),
+                        format!("Sid \"{sid}\" is used twice"),
+                    );
                 } else {
-                    self.warn("duplicate-sid", at, format!("Sid \"{sid}\" is used twice"));
+                    self.warn(
+                        "duplicate-sid",
+                        at(),
+                        format!("Sid \"{sid}\" is used twice"),
+                    );
                 }
             }
         }
     }
 
-    fn warn_literal_variables(&mut self, value: &Value) {
+    fn warn_literal_variables(&mut self, value: &Json<'_>) {
         let text = value.to_string();
         if text.contains("${") {
             self.warn("literal-variable", "/Version", "policy variables are expanded only with Version \"2012-10-17\"; here \"${...}\" is literal text");
@@ -1310,16 +1329,51 @@ impl Reader {
     }
 }
 
-/// The pointer of the `i`th value of `key` (a lone string has no index).
-fn values_pointer(
-    at: &str,
-    key: &str,
-    i: usize,
-    object: &serde_json::Map<String, Value>,
-) -> String {
-    match object.get(key) {
-        Some(Value::Array(_)) => format!("{at}/{key}/{i}"),
-        _ => format!("{at}/{key}"),
+/// The strings of an element such as `Action` or `NotResource`, borrowed from the document.
+struct Values<'v> {
+    /// True for the `Not` form.
+    negated: bool,
+    /// The key the element was given under.
+    key: &'static str,
+    /// True if the element is an array (its values are addressed by index).
+    listed: bool,
+    /// The strings.
+    texts: Vec<&'v str>,
+}
+
+impl Values<'_> {
+    /// Where value `i` is, in the statement at `statement`.
+    fn place<'p>(&self, statement: &'p str, i: usize) -> ValuePlace<'p> {
+        ValuePlace {
+            statement,
+            key: self.key,
+            index: self.listed.then_some(i),
+        }
+    }
+}
+
+/// The JSON pointer of one value of an element, written out only when a diagnostic needs it:
+/// `{statement}/{key}`, then `/{index}` if the element is an array (a lone string has none).
+#[derive(Clone, Copy)]
+struct ValuePlace<'p> {
+    statement: &'p str,
+    key: &'static str,
+    index: Option<usize>,
+}
+
+impl fmt::Display for ValuePlace<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.statement, self.key)?;
+        match self.index {
+            Some(i) => write!(f, "/{i}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl From<ValuePlace<'_>> for String {
+    fn from(place: ValuePlace<'_>) -> String {
+        place.to_string()
     }
 }
 
@@ -1332,14 +1386,14 @@ fn missing_code(key: &str) -> &'static str {
 }
 
 /// A JSON type name for messages.
-pub(crate) fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Json<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
     }
 }
 

@@ -97,6 +97,13 @@ impl Shape {
     }
 }
 
+impl Syntax {
+    /// True if `c` may start something other than literal text.
+    fn is_special(self, c: char) -> bool {
+        (self.wildcards && matches!(c, '*' | '?')) || (self.variables && c == '$')
+    }
+}
+
 /// A problem with a `${...}` reference, reported by the validator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VariableSyntaxError(pub String);
@@ -104,11 +111,18 @@ pub struct VariableSyntaxError(pub String);
 impl Pattern {
     /// Parses `text`. Malformed `${` references stay literal text and are reported.
     pub fn parse(text: &str, syntax: Syntax) -> (Pattern, Option<VariableSyntaxError>) {
-        let mut pieces = Vec::new();
+        if !text.contains(|c| syntax.is_special(c)) {
+            return (Pattern::literal(text), None);
+        }
+        let mut pieces = Vec::with_capacity(2);
         let mut lit = String::new();
         let mut problem = None;
         let mut rest = text;
-        while let Some(c) = rest.chars().next() {
+        loop {
+            let ordinary = rest.find(|c| syntax.is_special(c)).unwrap_or(rest.len());
+            lit.push_str(&rest[..ordinary]);
+            rest = &rest[ordinary..];
+            let Some(c) = rest.chars().next() else { break };
             if syntax.variables && rest.starts_with("${") {
                 match parse_variable(rest) {
                     Ok((piece, used)) => {
@@ -148,10 +162,11 @@ impl Pattern {
 
     /// A pattern that matches exactly `text`.
     pub fn literal(text: &str) -> Pattern {
-        let mut pieces = Vec::new();
-        if !text.is_empty() {
-            pieces.push(Piece::Lit(text.into()));
-        }
+        let pieces = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Piece::Lit(text.into())]
+        };
         Pattern::from_pieces(pieces)
     }
 
@@ -371,7 +386,8 @@ impl Walk<'_> {
 
 fn flush(lit: &mut String, pieces: &mut Vec<Piece>) {
     if !lit.is_empty() {
-        pieces.push(Piece::Lit(std::mem::take(lit).into()));
+        pieces.push(Piece::Lit(lit.as_str().into()));
+        lit.clear();
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::diag::Severity;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const SAMPLE: &str = include_str!("../../../tests/data/organization.json");
 const APP: &str = "222222222222";
@@ -24,7 +24,7 @@ fn load_value(value: &Value) -> World {
 
 fn load_into(value: &Value, world: &mut World) {
     let text: Arc<str> = serde_json::to_string_pretty(value).unwrap().into();
-    load("org.json", text, value, world);
+    load("org.json", text, &Json::from(value), world);
 }
 
 fn org(world: &World) -> &Organization {
