@@ -323,14 +323,18 @@ impl Reader {
             .flat_map(|(l, (_, items))| chunks(items.values.len()).map(move |r| (l, r)))
             .collect();
         let file = self.file;
-        let read = super::load::map_in_parallel(&tasks, |(l, range)| {
-            let (kind, items) = &lists[*l];
-            let mut reader = Reader::new(file);
-            for i in range.clone() {
-                reader.entity(*kind, items, i, account_of_file);
-            }
-            reader
-        });
+        let read = crate::parallel::map(
+            &tasks,
+            || (),
+            |_, (l, range)| {
+                let (kind, items) = &lists[*l];
+                let mut reader = Reader::new(file);
+                for i in range.clone() {
+                    reader.entity(*kind, items, i, account_of_file);
+                }
+                reader
+            },
+        );
         for ((l, range), chunk) in tasks.iter().zip(read) {
             if range.start == 0 {
                 if let Some(header) = headers[*l].take() {

@@ -3,7 +3,6 @@
 use super::{authdetails, organizations, resources, World};
 use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// An input that cannot be read at all (missing file, too large, not UTF-8, not JSON).
@@ -184,41 +183,6 @@ fn refuse_over_limits(world: &World, from: usize) -> Result<(), LoadError> {
         ))),
         None => Ok(()),
     }
-}
-
-/// `f` applied to every task, on as many threads as there are cores (each taking the next task
-/// when it is done); the results in the order of the tasks.
-pub(crate) fn map_in_parallel<T: Sync, R: Send>(tasks: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(tasks.len());
-    if threads <= 1 {
-        return tasks.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(task) = tasks.get(i) else {
-                return done;
-            };
-            done.push((i, f(task)));
-        }
-    };
-    let mut done = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for other in others {
-            match other.join() {
-                Ok(more) => done.extend(more),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        done
-    });
-    done.sort_unstable_by_key(|&(i, _)| i);
-    done.into_iter().map(|(_, result)| result).collect()
 }
 
 fn unknown(name: &str, text: &str) -> LoadError {
