@@ -727,12 +727,13 @@ impl Analysis {
     /// Principals that can call `action` on `resource`: for `sts:AssumeRole` on a role of
     /// the input, read from the derived edges; otherwise the policy core, per principal.
     pub fn who_can(&self, action: &str, resource: &str) -> Vec<WhoCan> {
-        let role = self
-            .compiled
-            .principal(resource)
-            .filter(|&r| self.compiled.universe.node(r).kind == NodeKind::Role);
-        if let Some(role) = role.filter(|_| action.eq_ignore_ascii_case("sts:AssumeRole")) {
-            return self.who_can_assume(role);
+        if action.eq_ignore_ascii_case("sts:AssumeRole") {
+            let role = self.compiled.principal(resource);
+            if let Some(role) =
+                role.filter(|&r| self.compiled.universe.node(r).kind == NodeKind::Role)
+            {
+                return self.who_can_assume(role);
+            }
         }
         let mut out = Vec::new();
         for p in self.principals() {

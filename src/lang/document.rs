@@ -174,7 +174,7 @@ impl Desugarer<'_> {
             }
         };
         let text = self.world.sources[index].text.clone();
-        let value = match crate::json::parse_strict(&text) {
+        let value = match crate::json::Json::parse(&text) {
             Ok(v) => v,
             Err(e) => {
                 self.error(
@@ -185,7 +185,7 @@ impl Desugarer<'_> {
                 return None;
             }
         };
-        let parsed = Policy::from_json(&value, kind);
+        let parsed = Policy::from_tree(&value, kind);
         for d in parsed.diagnostics {
             self.world.diagnostics.push(d.locate(&name, &text));
         }
