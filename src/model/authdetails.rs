@@ -463,7 +463,7 @@ impl Reader {
     }
 
     /// Reads a policy document given as an object, a JSON string or a percent-encoded string.
-    fn document(&mut self, value: &Json<'_>, at: &str, kind: PolicyKind) -> Option<Document> {
+    fn document(&mut self, value: &Json<'_>, at: String, kind: PolicyKind) -> Option<Document> {
         let string = match value {
             Json::Object(_) => {
                 return super::read_document(
@@ -488,7 +488,7 @@ impl Reader {
                 return None;
             }
         };
-        let text = self.decoded(string, at)?;
+        let text = self.decoded(string, &at)?;
         let doc = match Json::parse(&text) {
             Ok(doc) => doc,
             Err(e) => {
@@ -540,7 +540,7 @@ impl Reader {
                 );
                 continue;
             };
-            if let Some(document) = self.document(doc, &format!("{at}/PolicyDocument"), kind) {
+            if let Some(document) = self.document(doc, format!("{at}/PolicyDocument"), kind) {
                 out.push(InlinePolicy { name, document });
             }
         }
@@ -670,7 +670,7 @@ impl Reader {
             credentials: Default::default(),
             arn,
         };
-        let at = obj.at.clone();
+        let at = obj.at;
         self.quota(&at, "groups of a user", user.groups.len(), 10, None);
         self.quota(
             &at,
@@ -718,7 +718,7 @@ impl Reader {
             attached: self.attached(&obj),
             arn,
         };
-        let at = obj.at.clone();
+        let at = obj.at;
         self.quota(
             &at,
             "managed policies attached to a group",
@@ -759,7 +759,7 @@ impl Reader {
         let trust = match obj.map.get("AssumeRolePolicyDocument") {
             Some(doc) => self.document(
                 doc,
-                &format!("{}/AssumeRolePolicyDocument", obj.at),
+                format!("{}/AssumeRolePolicyDocument", obj.at),
                 PolicyKind::Trust,
             ),
             None => {
@@ -842,7 +842,7 @@ impl Reader {
             last_used,
             arn,
         };
-        let at = obj.at.clone();
+        let at = obj.at;
         self.quota(
             &at,
             "managed policies attached to a role",
@@ -895,7 +895,7 @@ impl Reader {
                 continue;
             };
             if let Some(document) =
-                self.document(doc, &format!("{at}/Document"), PolicyKind::Identity)
+                self.document(doc, format!("{at}/Document"), PolicyKind::Identity)
             {
                 versions.push(PolicyVersion {
                     id,
@@ -962,7 +962,7 @@ pub fn resolve(world: &mut World) {
     for a in 0..world.accounts.len() {
         let account = &world.accounts[a];
         // (policy ARN, who uses it, where that is defined)
-        let mut wanted: Vec<(String, String, Origin)> = Vec::new();
+        let mut wanted: Vec<(&str, &str, &Origin)> = Vec::new();
         let group_names: std::collections::HashSet<&str> =
             account.groups.iter().map(|g| g.name.as_str()).collect();
         for u in &account.users {
@@ -970,7 +970,7 @@ pub fn resolve(world: &mut World) {
                 u.attached
                     .iter()
                     .chain(&u.boundary)
-                    .map(|p| (p.clone(), u.arn.clone(), u.origin.clone())),
+                    .map(|p| (p.as_str(), u.arn.as_str(), &u.origin)),
             );
             for g in &u.groups {
                 // Text-language users name groups of their own file, checked there (lang).
@@ -985,7 +985,7 @@ pub fn resolve(world: &mut World) {
             wanted.extend(
                 g.attached
                     .iter()
-                    .map(|p| (p.clone(), g.arn.clone(), g.origin.clone())),
+                    .map(|p| (p.as_str(), g.arn.as_str(), &g.origin)),
             );
         }
         for r in &account.roles {
@@ -993,20 +993,21 @@ pub fn resolve(world: &mut World) {
                 r.attached
                     .iter()
                     .chain(&r.boundary)
-                    .map(|p| (p.clone(), r.arn.clone(), r.origin.clone())),
+                    .map(|p| (p.as_str(), r.arn.as_str(), &r.origin)),
             );
         }
         let mut added = Vec::new();
         for (arn, by, origin) in wanted {
-            if !known.insert(arn.clone()) {
+            if known.contains(arn) {
                 continue;
             }
-            match bundled.get(&arn) {
-                Some(p) => added.push(bundled_policy(&arn, p)),
-                None if checked_by_text(&origin, &arn, &account.id) => {}
+            known.insert(arn.to_string());
+            match bundled.get(arn) {
+                Some(p) => added.push(bundled_policy(arn, p)),
+                None if checked_by_text(origin, arn, &account.id) => {}
                 None => {
                     let d = Diagnostic::error("missing-policy", "", format!("{by} uses {arn}, which is neither in the input nor a known AWS managed policy: its permissions are unknown, and taken to allow anything (conditionally)"));
-                    missing.push((d, origin));
+                    missing.push((d, origin.clone()));
                 }
             }
         }

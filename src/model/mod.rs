@@ -173,13 +173,13 @@ pub(crate) fn read_document(
     doc: &crate::json::Json<'_>,
     kind: crate::policy::PolicyKind,
     file: usize,
-    at: &str,
+    at: String,
     held_in: Option<&str>,
     diagnostics: &mut Vec<crate::diag::Diagnostic>,
 ) -> Option<Document> {
     use crate::diag::Diagnostic;
     let parsed = Policy::from_tree(doc, kind);
-    for d in parsed.diagnostics.iter().cloned() {
+    for d in parsed.diagnostics {
         diagnostics.push(match held_in {
             Some(what) => {
                 let inner = if d.pointer.is_empty() {
@@ -189,11 +189,11 @@ pub(crate) fn read_document(
                 };
                 Diagnostic {
                     message: format!("{} (at {inner} of the {what})", d.message),
-                    pointer: at.to_string(),
+                    pointer: at.clone(),
                     ..d
                 }
             }
-            None => d.under(at),
+            None => d.under(&at),
         });
     }
     let complete = parsed.complete;
@@ -201,7 +201,7 @@ pub(crate) fn read_document(
     if !complete {
         diagnostics.push(Diagnostic::error(
             "incomplete-document",
-            at,
+            at.as_str(),
             "part of this policy could not be read; answers that involve it are incomplete",
         ));
     }

@@ -799,6 +799,7 @@ impl Reader {
             }
         };
         let held_in = encoded.then_some("Content string");
+        let at = at.to_string();
         super::read_document(doc, kind, self.file, at, held_in, &mut self.diagnostics)
     }
 

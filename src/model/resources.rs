@@ -163,7 +163,7 @@ fn read_item(
         doc,
         PolicyKind::Resource,
         file,
-        &pointer,
+        pointer,
         held_in,
         diagnostics,
     )?;
