@@ -369,6 +369,82 @@ fn compact_reports_give_a_class_reached_as_a_whole_as_one_entry() {
     assert!(none.reachable.is_empty() && none.reachable_classes.is_empty());
 }
 
+/// Two classes with the same name at the same distance (the roles open to two different
+/// accounts' callers, reached through a role of each) are both listed, each with the account
+/// whose callers its roles admit: a compact report that kept one would leave the other's
+/// members out of the report.
+#[test]
+fn classes_of_the_same_name_are_each_listed_with_their_callers() {
+    use iamlog::answer::report::{ReachList, COLLAPSE_AT};
+    let hop = |name: &str, account: &str| {
+        format!(
+            "account {account} {{\n  role {name} {{\n    trust account 111111111111;\n    policy p {{\n      allow sts:AssumeRole on *;\n    }}\n  }}\n}}\n"
+        )
+    };
+    let open_to = |prefix: &str, callers: &str, count: usize| -> String {
+        (0..count)
+            .map(|i| format!("  role {prefix}{i} {{\n    trust account {callers};\n  }}\n"))
+            .collect()
+    };
+    let text = format!(
+        "account 111111111111 {{\n  user alice {{\n    policy p {{\n      allow sts:AssumeRole on *;\n    }}\n  }}\n}}\n{}{}account 444444444444 {{\n{}{}}}\n",
+        hop("two", "222222222222"),
+        hop("three", "333333333333"),
+        open_to("from-two-", "222222222222", COLLAPSE_AT),
+        open_to("from-three-", "333333333333", COLLAPSE_AT + 1),
+    );
+    let a = common::analysis(&text);
+    let alice = a
+        .report_with(ReachList::Compact)
+        .principals
+        .into_iter()
+        .find(|p| p.arn.ends_with(":user/alice"))
+        .expect("alice");
+    let classes: Vec<(String, Option<String>, usize, u32)> = alice
+        .reachable_classes
+        .iter()
+        .map(|c| {
+            (
+                c.technique.clone(),
+                c.callers_account.clone(),
+                c.members,
+                c.hops,
+            )
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            (
+                "assume-role".into(),
+                Some("222222222222".into()),
+                COLLAPSE_AT,
+                2
+            ),
+            (
+                "assume-role".into(),
+                Some("333333333333".into()),
+                COLLAPSE_AT + 1,
+                2
+            ),
+        ],
+        "{:?}",
+        alice.reachable_classes
+    );
+    assert_eq!(
+        alice.reachable_classes[0].class,
+        alice.reachable_classes[1].class
+    );
+    let listed: Vec<&str> = alice.reachable.iter().map(|r| r.arn.as_str()).collect();
+    assert_eq!(
+        listed,
+        [
+            "arn:aws:iam::222222222222:role/two",
+            "arn:aws:iam::333333333333:role/three"
+        ]
+    );
+}
+
 /// Below the size that is collapsed, the compact report lists every member.
 #[test]
 fn small_classes_are_listed_member_by_member() {

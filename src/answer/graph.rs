@@ -49,7 +49,8 @@ pub struct Hub {
     /// For `sts:AssumeRole` hubs, the index of the callers' account (the trust admits it);
     /// `None` for the hubs of other techniques.
     pub callers: Option<u32>,
-    /// True for a hub of one principal whose statements take some members out of the scope.
+    /// True for a hub of principals whose statements take some members out of the scope
+    /// (shared by those that take the same members out).
     pub private: bool,
 }
 
@@ -140,6 +141,47 @@ impl Walk {
     }
 }
 
+/// The hubs of principals whose statements take members out of a class, one per distinct
+/// set of targets: principals that leave out the same members share one (in a generated
+/// organisation of 7,500 principals, 4,192 such hubs held 94 distinct sets).
+#[derive(Default)]
+struct PrivateHubs {
+    made: HashMap<PrivateKey, u32>,
+}
+
+/// A private hub's technique, scope, callers' account and targets (sorted, unconditional
+/// first, one arc per target).
+type PrivateKey = (Via, Id, Option<u32>, Vec<(Id, bool)>);
+
+impl PrivateHubs {
+    /// The hub leading to `targets` through `via` in `scope`, made if it is new.
+    fn hub(
+        &mut self,
+        graph: &mut Graph,
+        (via, scope, callers): (Via, Id, Option<u32>),
+        targets: impl Iterator<Item = (Id, bool)>,
+    ) -> u32 {
+        let mut targets: Vec<(Id, bool)> = targets.collect();
+        targets.sort_unstable_by_key(|&(t, must)| (t, !must));
+        targets.dedup_by_key(|&mut (t, _)| t);
+        let key = (via, scope, callers, targets);
+        if let Some(&h) = self.made.get(&key) {
+            return h;
+        }
+        let h = graph.new_hub(Hub {
+            via,
+            scope,
+            callers,
+            private: true,
+        });
+        for &(t, must) in &key.3 {
+            graph.add(h, t, via, must);
+        }
+        self.made.insert(key, h);
+        h
+    }
+}
+
 impl Graph {
     /// Builds the graph from the derived relations.
     pub fn build(compiled: &Compiled, derived: &Derived) -> Graph {
@@ -181,7 +223,9 @@ impl Graph {
                 graph.add(h, t, Via::Technique(v), must);
             }
         }
-        // A principal whose statements take members out of a class gets a hub of its own.
+        // A principal whose statements take members out of a class gets a hub of its own,
+        // shared with the principals that take the same members out.
+        let mut private = PrivateHubs::default();
         let mut excepted: HashMap<(Id, u32, bool), Vec<Id>> = HashMap::default();
         for &(p, c, t, must) in &derived.excepts {
             excepted.entry((p, c, must)).or_default().push(t);
@@ -198,20 +242,13 @@ impl Graph {
                     graph.add(p, h, via, must);
                 }
                 Some(out) => {
-                    let h = graph.new_hub(Hub {
-                        via,
-                        scope: k,
-                        callers: None,
-                        private: true,
-                    });
-                    graph.add(p, h, via, must);
                     // The targets of (v, k): a range of the sorted relation.
-                    for &(_, _, t, m) in sorted_range(&derived.hub_targets, |x| (x.0, x.1), (v, k))
-                    {
-                        if !out.contains(&t) {
-                            graph.add(h, t, via, m);
-                        }
-                    }
+                    let targets = sorted_range(&derived.hub_targets, |x| (x.0, x.1), (v, k))
+                        .iter()
+                        .filter(|&&(_, _, t, _)| !out.contains(&t))
+                        .map(|&(_, _, t, m)| (t, m));
+                    let h = private.hub(&mut graph, (via, k, None), targets);
+                    graph.add(p, h, via, must);
                 }
             }
         }
@@ -244,19 +281,12 @@ impl Graph {
                     graph.add(p, h, Via::Assume, must);
                 }
                 Some(out) => {
-                    let h = graph.new_hub(Hub {
-                        via: Via::Assume,
-                        scope: k,
-                        callers: Some(a),
-                        private: true,
-                    });
+                    let targets = sorted_range(&derived.assume_hub_targets, |x| (x.0, x.1), (k, a))
+                        .iter()
+                        .filter(|&&(_, _, r, _)| !left_out(out, r))
+                        .map(|&(_, _, r, m)| (r, m));
+                    let h = private.hub(&mut graph, (Via::Assume, k, Some(a)), targets);
                     graph.add(p, h, Via::Assume, must);
-                    let targets = sorted_range(&derived.assume_hub_targets, |x| (x.0, x.1), (k, a));
-                    for &(_, _, r, m) in targets {
-                        if !left_out(out, r) {
-                            graph.add(h, r, Via::Assume, m);
-                        }
-                    }
                 }
             }
         }

@@ -128,12 +128,27 @@ pub struct ReachedClass {
     pub class: String,
     /// How its members are taken (`assume-role`, `pass-role-ec2`, ...).
     pub technique: String,
+    /// For `assume-role`: the account whose principals the members' trust policies admit
+    /// (the class holds the roles of the scope open to that account's callers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callers_account: Option<String>,
     /// How many principals it holds.
     pub members: usize,
     /// Steps to each member on the shortest path through it.
     pub hops: u32,
     /// True if reaching it depends on a condition.
     pub conditional: bool,
+}
+
+/// The order of a principal's reached classes: nearest first, then by name.
+fn class_order(c: &ReachedClass) -> (u32, &str, &str, Option<&str>, usize) {
+    (
+        c.hops,
+        &c.class,
+        &c.technique,
+        c.callers_account.as_deref(),
+        c.members,
+    )
 }
 
 /// The name of an edge's technique.
@@ -476,9 +491,11 @@ impl Analysis {
                 covered.extend(arcs.iter().map(|arc| arc.to).filter(|&t| {
                     all.get(t).is_some_and(|v| v.hops == hops) && must.contains(t) != conditional
                 }));
+                let accounts = &self.compiled.universe.accounts;
                 classes.push(ReachedClass {
                     class: self.class_label(hub.scope, arcs.iter().map(|arc| arc.to)),
                     technique: via_name(hub.via),
+                    callers_account: hub.callers.and_then(|a| accounts.get(a as usize).cloned()),
                     members: arcs.len(),
                     hops,
                     conditional,
@@ -495,10 +512,9 @@ impl Analysis {
             })
             .collect();
         out.sort_by(|a, b| (a.hops, &a.arn).cmp(&(b.hops, &b.arn)));
-        classes.sort_by(|a, b| {
-            (a.hops, &a.class, &a.technique).cmp(&(b.hops, &b.class, &b.technique))
-        });
-        classes.dedup_by(|a, b| a.class == b.class && a.technique == b.technique);
+        // Every class is listed: its members are covered above, so leaving one out would
+        // leave them out of the report.
+        classes.sort_by(|a, b| class_order(a).cmp(&class_order(b)));
         (out, classes)
     }
 
