@@ -465,6 +465,73 @@ fn user_with_document(document: &str) -> String {
     )
 }
 
+/// Minified authorization details (one line) with 1,000 users and then a role whose trust
+/// policy statement is `statement`, which starts past column 65,535.
+fn one_line_with_a_late_role(statement: &str) -> String {
+    let users: Vec<String> = (0..1000)
+        .map(|i| {
+            format!(
+                "{{\"UserName\":\"user{i}\",\"Arn\":\"arn:aws:iam::111111111111:user/user{i}\"}}"
+            )
+        })
+        .collect();
+    format!(
+        "{{\"UserDetailList\":[{}],\"RoleDetailList\":[{{\"RoleName\":\"open\",\"Arn\":\"arn:aws:iam::111111111111:role/open\",\"AssumeRolePolicyDocument\":{{\"Version\":\"2012-10-17\",\"Statement\":[{statement}]}}}}]}}\n",
+        users.join(",")
+    )
+}
+
+/// The 1-based column of the first `needle` in a one-line `text`.
+fn column_of(text: &str, needle: &str) -> usize {
+    text.find(needle).expect("needle in text") + 1
+}
+
+#[test]
+fn diagnostics_past_column_65535_are_reported_without_a_panic() {
+    // A warning (as the organisation generator writes: "*" limited by a condition): the file
+    // is valid, `fmt --to iam` prints it and exits 0.
+    let text = one_line_with_a_late_role(
+        r#"{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}"#,
+    );
+    let column = column_of(&text, r#"{"AWS":"*"}"#);
+    assert!(column > 65_535);
+    let dir = dir_with(&[("a.json", text.as_bytes())]);
+    let run = iamlog_in(&dir, &["fmt", "--to", "iam", "a.json"], &[]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(run.stdout.contains("role open"), "{}", run.stdout);
+    for needle in [
+        "public-trust",
+        &format!("a.json:1:{column}"),
+        "/RoleDetailList/0/AssumeRolePolicyDocument/Statement/0/Principal",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "lacks {needle}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.len() < 2_000,
+        "the line is not copied: {}",
+        run.stderr
+    );
+
+    // An error: exit 2, with the file, place and pointer.
+    let text = one_line_with_a_late_role(
+        r#"{"Effect":"Alow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}"#,
+    );
+    let column = column_of(&text, r#""Alow""#);
+    let run = fmt("a.json", &text);
+    assert_refused(
+        &run,
+        &[
+            &format!("a.json:1:{column}"),
+            "/RoleDetailList/0/AssumeRolePolicyDocument/Statement/0/Effect",
+        ],
+    );
+}
+
 #[test]
 fn input_that_is_not_json() {
     let run = fmt(

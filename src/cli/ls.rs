@@ -1,7 +1,8 @@
 //! `iamlog ls users|groups|roles|policies`: list what the input holds, offline.
 
 use super::{Format, UsageError};
-use crate::model::World;
+use crate::model::{Account, World};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +77,10 @@ fn rows(world: &World, what: What, scope: Option<Scope>) -> Vec<Row> {
             arn: arn.into(),
             detail,
         };
+        let members = match what {
+            What::Groups => member_counts(a),
+            _ => HashMap::default(),
+        };
         match what {
             What::Users => out.extend(a.users.iter().map(|u| {
                 row(
@@ -90,11 +95,7 @@ fn rows(world: &World, what: What, scope: Option<Scope>) -> Vec<Row> {
                 )
             })),
             What::Groups => out.extend(a.groups.iter().map(|g| {
-                let members = a
-                    .users
-                    .iter()
-                    .filter(|u| u.groups.contains(&g.name))
-                    .count();
+                let members = members.get(g.name.as_str()).copied().unwrap_or(0);
                 row(
                     &g.name,
                     &g.arn,
@@ -142,4 +143,58 @@ fn rows(world: &World, what: What, scope: Option<Scope>) -> Vec<Row> {
         }
     }
     out
+}
+
+/// How many users of the account are in each group, by group name, in one pass over the
+/// users (a user listed twice in a group counts once).
+fn member_counts(account: &Account) -> HashMap<&str, usize> {
+    let mut counts = HashMap::default();
+    for u in &account.users {
+        for (i, group) in u.groups.iter().enumerate() {
+            if !u.groups[..i].contains(group) {
+                *counts.entry(group.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world(text: &str) -> World {
+        let mut world = World::default();
+        crate::model::load_text("t.iam", text.into(), &mut world).unwrap();
+        crate::model::authdetails::resolve(&mut world);
+        world
+    }
+
+    #[test]
+    fn groups_list_their_member_counts() {
+        let world = world(
+            "account 111111111111 {
+  user u in g, g, h;
+  user v in g;
+  user w;
+  group g;
+  group h;
+  group empty;
+}
+",
+        );
+        let details: Vec<(String, String)> = rows(&world, What::Groups, None)
+            .into_iter()
+            .map(|r| (r.name, r.detail))
+            .collect();
+        let members = |name: &str| {
+            details
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, d)| d.split(',').next().unwrap().to_string())
+        };
+        assert_eq!(members("g").as_deref(), Some("members: 2"));
+        assert_eq!(members("h").as_deref(), Some("members: 1"));
+        assert_eq!(members("empty").as_deref(), Some("members: 0"));
+    }
 }
