@@ -1114,7 +1114,7 @@ impl Reader {
             self.warn(
                 "public-trust",
                 format!("{at}/{key}"),
-                "the trust policy admits every AWS principal (\"*\")",
+                "the trust policy names every AWS principal (\"*\"): only its conditions limit who may assume the role",
             );
         }
         PrincipalElement::Listed(Clause2 { negated, items })
