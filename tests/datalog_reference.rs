@@ -2,7 +2,7 @@
 //! principal, every check and every target is decided one request at a time by the policy core
 //! (in both stances), and must agree with what the crepe program derived.
 
-use iamlog::answer::explain::allowed;
+use iamlog::answer::explain::{allowed, decide_both};
 use iamlog::answer::Analysis;
 
 mod common;
@@ -429,5 +429,99 @@ proptest! {
             "seed {seed}, without policy {policy} and group {group}\n{text}\n{}",
             wrong.join("\n")
         );
+    }
+}
+
+/// The organisation of `seed` with resource policies added: a bucket of account A and a queue
+/// of account B, each granting to a principal, an account or everyone (for the questions that
+/// read resource policies: `can`, `who_can`).
+fn organisation_with_resources(seed: u64) -> String {
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut text = organisation(seed);
+    let grantees = [
+        "user u0",
+        "role r1",
+        "account 111111111111",
+        "account 222222222222",
+        "*",
+    ];
+    let effect = |rng: &mut Rng| if rng.chance(20) { "deny" } else { "allow" };
+    text.push_str(&format!(
+        "resource arn:aws:s3:::bkt owner {A} {{\n  {} s3:GetObject, s3:PutObject on arn:aws:s3:::bkt/* to {};\n}}\n",
+        effect(&mut rng),
+        rng.pick(&grantees)
+    ));
+    text.push_str(&format!(
+        "resource arn:aws:sqs:us-east-1:{B}:q owner {B} {{\n  {} sqs:SendMessage on * to {};\n}}\n",
+        effect(&mut rng),
+        rng.pick(&grantees)
+    ));
+    text
+}
+
+/// The actions the questions below are asked about: the generator's exact actions and the
+/// resource policies'.
+fn asked_actions() -> Vec<&'static str> {
+    ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| !a.contains('*'))
+        .chain([
+            "s3:GetObject",
+            "s3:PutObject",
+            "sqs:SendMessage",
+            "ec2:DescribeInstances",
+        ])
+        .collect()
+}
+
+/// The resources they are asked on: every principal, `*`, and the resources with policies.
+fn asked_resources(analysis: &Analysis) -> Vec<String> {
+    let mut out: Vec<String> = analysis
+        .principals()
+        .into_iter()
+        .map(|p| analysis.arn(p).to_string())
+        .collect();
+    out.extend(
+        [
+            "*",
+            "arn:aws:s3:::bkt/x",
+            "arn:aws:s3:::other/x",
+            "arn:aws:sqs:us-east-1:222222222222:q",
+            "arn:aws:iam::111111111111:group/g0",
+            "arn:aws:iam::111111111111:policy/p0",
+        ]
+        .map(String::from),
+    );
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// `Analysis::can`, which keeps each caller's side of its requests, decides exactly as
+    /// `explain::decide_both` does from the whole view: same outcomes, same statements.
+    #[test]
+    fn can_decides_as_the_policy_core(seed in any::<u64>()) {
+        let text = organisation_with_resources(seed);
+        let analysis = common::analysis(&text);
+        let resources = asked_resources(&analysis);
+        for p in analysis.principals() {
+            let caller = analysis.caller(p).expect("a principal");
+            for action in asked_actions() {
+                for resource in &resources {
+                    let kept = analysis.can(p, action, resource).expect("a principal");
+                    let [may, must] = decide_both(&analysis.world, &caller, action, resource, None);
+                    prop_assert!(
+                        kept == (may, must),
+                        "seed {seed}: {} {action} {resource}\n{text}",
+                        analysis.arn(p)
+                    );
+                }
+            }
+        }
     }
 }

@@ -51,6 +51,9 @@ pub struct Analysis {
     distances: std::sync::OnceLock<[escalate::Distances; 2]>,
     /// Walk buffers (sized to the graph) kept between questions.
     walks: std::sync::Mutex<Vec<Walk>>,
+    /// Each principal's side of its requests ([`explain::Prepared`]), by node id, read on
+    /// its first question.
+    prepared: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<Box<explain::Prepared>>>>>,
 }
 
 /// A role assumed by principals of another account ([`Analysis::cross_account`]).
@@ -302,6 +305,7 @@ impl Analysis {
             unbounded,
             distances: std::sync::OnceLock::new(),
             walks: std::sync::Mutex::default(),
+            prepared: std::sync::OnceLock::new(),
         }
     }
 
@@ -394,11 +398,28 @@ impl Analysis {
         }
     }
 
-    /// Decides one request with the policy core, as `check` does.
+    /// Decides one request with the policy core, as `check` does: `(may, must)`, as
+    /// [`explain::decide_both`] gives them.
     pub fn can(&self, p: Id, action: &str, resource: &str) -> Option<(Decision, Decision)> {
-        let caller = self.caller(p)?;
-        let [may, must] = explain::decide_both(&self.world, &caller, action, resource, None);
+        let prepared = self.prepared(p)?;
+        let [may, must] = prepared.decide_both(&self.world, action, resource, None);
         Some((may, must))
+    }
+
+    /// `p`'s side of its requests, read on first use and kept (`None` if `p` is not a
+    /// principal of the input).
+    fn prepared(&self, p: Id) -> Option<&explain::Prepared> {
+        let slots = self.prepared.get_or_init(|| {
+            let nodes = self.compiled.universe.nodes.len();
+            (0..nodes).map(|_| std::sync::OnceLock::new()).collect()
+        });
+        slots
+            .get(p as usize)?
+            .get_or_init(|| {
+                let caller = self.caller(p)?;
+                Some(Box::new(explain::Prepared::new(&self.world, caller)))
+            })
+            .as_deref()
     }
 
     /// Administrators: allowed every action on every resource.
