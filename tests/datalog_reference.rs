@@ -3,6 +3,8 @@
 //! (in both stances), and must agree with what the crepe program derived.
 
 use iamlog::answer::explain::{allowed, decide_both};
+use iamlog::answer::graph::Via;
+use iamlog::answer::meet::Meet;
 use iamlog::answer::Analysis;
 
 mod common;
@@ -521,6 +523,55 @@ proptest! {
                         analysis.arn(p)
                     );
                 }
+            }
+        }
+    }
+}
+
+/// Is `via` an edge from `a` to `b` in one hop, directly or through a hub?
+fn is_hop(graph: &iamlog::answer::graph::Graph, a: Id, b: Id, via: Via, must_only: bool) -> bool {
+    let taken = |arc: &&iamlog::answer::graph::Arc| arc.must || !must_only;
+    graph.arcs(a).iter().filter(taken).any(|arc| {
+        arc.via == via
+            && (arc.to == b
+                || graph.is_hub(arc.to)
+                    && graph.arcs(arc.to).iter().filter(taken).any(|m| m.to == b))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// The search from both ends finds a path exactly when the walk from the start reaches the
+    /// goal, as short as the walk's, made of edges of the graph; `Analysis::path` prefers the
+    /// paths without conditions, as the walks did.
+    #[test]
+    fn the_search_from_both_ends_is_as_short_as_the_walk(seed in any::<u64>()) {
+        let text = organisation(seed);
+        let analysis = common::analysis(&text);
+        let graph = analysis.graph();
+        let mut meet = Meet::new(graph);
+        let principals = analysis.principals();
+        for &from in &principals {
+            let walks = [true, false].map(|must_only| graph.walk(from, must_only));
+            for &to in &principals {
+                for (walk, must_only) in walks.iter().zip([true, false]) {
+                    let found = meet.shortest(graph, from, to, must_only);
+                    let wanted = walk.get(to).map(|v| v.hops as usize);
+                    prop_assert_eq!(found.as_ref().map(Vec::len), wanted, "seed {} {} -> {} must_only {}\n{}", seed, analysis.arn(from), analysis.arn(to), must_only, text);
+                    let mut at = from;
+                    for &(a, b, via) in found.iter().flatten() {
+                        prop_assert!(a == at && is_hop(graph, a, b, via, must_only), "seed {seed}: not an edge {a} -> {b} {via:?}");
+                        at = b;
+                    }
+                    prop_assert!(found.is_none() || at == to);
+                }
+                let path = analysis.path(from, to).map(|steps| steps.len());
+                let wanted = walks[0].get(to).or(walks[1].get(to)).map(|v| v.hops as usize);
+                prop_assert_eq!(path, wanted, "seed {} {} -> {}", seed, analysis.arn(from), analysis.arn(to));
             }
         }
     }

@@ -19,6 +19,7 @@ mod escalate;
 pub mod explain;
 pub mod grants;
 pub mod graph;
+pub mod meet;
 pub mod render;
 pub mod report;
 
@@ -49,8 +50,8 @@ pub struct Analysis {
     unbounded: HashMap<Id, bool>,
     /// Distances to administrator (over unconditional edges, over every edge), on first use.
     distances: std::sync::OnceLock<[escalate::Distances; 2]>,
-    /// Walk buffers (sized to the graph) kept between questions.
-    walks: std::sync::Mutex<Vec<Walk>>,
+    /// Buffers of the searches from both ends ([`meet::Meet`]), kept between questions.
+    meets: std::sync::Mutex<Vec<meet::Meet>>,
     /// Each principal's side of its requests ([`explain::Prepared`]), by node id, read on
     /// its first question.
     prepared: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<Box<explain::Prepared>>>>>,
@@ -304,7 +305,7 @@ impl Analysis {
             empowered_by,
             unbounded,
             distances: std::sync::OnceLock::new(),
-            walks: std::sync::Mutex::default(),
+            meets: std::sync::Mutex::default(),
             prepared: std::sync::OnceLock::new(),
         }
     }
@@ -543,42 +544,23 @@ impl Analysis {
         }
     }
 
-    /// The shortest path from `from` to `to`, preferring one without conditions.
+    /// The shortest path from `from` to `to`, preferring one without conditions (searched
+    /// from both ends, [`meet::Meet`]).
     pub fn path(&self, from: Id, to: Id) -> Option<Vec<Step>> {
-        self.with_walk(|walk| {
-            for must_only in [true, false] {
-                self.graph.walk_to(walk, from, to, must_only);
-                if walk.contains(to) {
-                    return Some(self.steps(walk, from, to));
-                }
-            }
-            None
-        })
-    }
-
-    /// Runs `f` with walk buffers kept from an earlier question (or new ones).
-    fn with_walk<R>(&self, f: impl FnOnce(&mut Walk) -> R) -> R {
-        let kept = self.walks.lock().ok().and_then(|mut walks| walks.pop());
-        let mut walk = kept.unwrap_or_else(|| Walk::new(&self.graph));
-        let answer = f(&mut walk);
-        if let Ok(mut walks) = self.walks.lock() {
-            walks.push(walk);
+        let kept = self.meets.lock().ok().and_then(|mut meets| meets.pop());
+        let mut meet = kept.unwrap_or_else(|| meet::Meet::new(&self.graph));
+        let hops = [true, false]
+            .into_iter()
+            .find_map(|must_only| meet.shortest(&self.graph, from, to, must_only));
+        if let Ok(mut meets) = self.meets.lock() {
+            meets.push(meet);
         }
-        answer
-    }
-
-    fn steps(&self, walk: &Walk, from: Id, to: Id) -> Vec<Step> {
-        let mut steps = Vec::new();
-        let mut node = to;
-        while node != from {
-            let Some((prev, via, _)) = walk.get(node).and_then(|v| v.parent) else {
-                break;
-            };
-            steps.push(self.step(prev, node, via));
-            node = prev;
-        }
-        steps.reverse();
-        steps
+        Some(
+            hops?
+                .into_iter()
+                .map(|(from, to, via)| self.step(from, to, via))
+                .collect(),
+        )
     }
 
     /// One step, explained by the policy core.
