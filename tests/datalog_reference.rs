@@ -576,3 +576,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// `who_can`, which decides only the principals its prefilter lets through, names exactly
+    /// the principals the policy core allows when every one is decided, each as conditional.
+    #[test]
+    fn who_can_names_whom_the_policy_core_allows(seed in any::<u64>()) {
+        let text = organisation_with_resources(seed);
+        let analysis = common::analysis(&text);
+        for action in asked_actions() {
+            for resource in asked_resources(&analysis) {
+                let answered: Vec<(String, bool)> = analysis
+                    .who_can(action, &resource)
+                    .into_iter()
+                    .map(|w| (w.arn, w.conditional))
+                    .collect();
+                let decided: Vec<(String, bool)> = analysis
+                    .principals()
+                    .into_iter()
+                    .filter_map(|p| {
+                        let caller = analysis.caller(p)?;
+                        let (may, must) = allowed(&analysis.world, &caller, action, &resource, None);
+                        may.then(|| (analysis.arn(p).to_string(), !must))
+                    })
+                    .collect();
+                prop_assert!(answered == decided, "seed {seed}: {action} on {resource}\n{text}\nwho_can: {answered:?}\npolicy core: {decided:?}");
+            }
+        }
+    }
+}

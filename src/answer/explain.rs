@@ -90,6 +90,17 @@ impl Prepared {
         &self.caller
     }
 
+    /// Can an identity policy of this caller allow `service:name` (service lowercase)? Only
+    /// if one of them has an Allow whose Action / NotAction covers it: without one, only a
+    /// resource policy can grant the caller anything (spec §5). `allows` answers for one
+    /// policy and may remember the answers.
+    pub fn identity_may_allow(
+        &self,
+        mut allows: impl FnMut(&crate::policy::Policy) -> bool,
+    ) -> bool {
+        self.policies.identity.iter().any(|p| allows(p))
+    }
+
     /// [`decide_both`] for this caller: `[may, must]`.
     pub fn decide_both(
         &self,

@@ -22,6 +22,7 @@ pub mod graph;
 pub mod meet;
 pub mod render;
 pub mod report;
+pub mod who;
 
 use crate::compile::techniques::{Check, TargetKind, ASSUME, TECHNIQUES};
 use crate::compile::universe::{Id, NodeKind};
@@ -728,7 +729,8 @@ impl Analysis {
     }
 
     /// Principals that can call `action` on `resource`: for `sts:AssumeRole` on a role of
-    /// the input, read from the derived edges; otherwise the policy core, per principal.
+    /// the input, read from the derived edges; otherwise the policy core, per principal that
+    /// may be allowed ([`who::Prefilter`]).
     pub fn who_can(&self, action: &str, resource: &str) -> Vec<WhoCan> {
         if action.eq_ignore_ascii_case("sts:AssumeRole") {
             let role = self.compiled.principal(resource);
@@ -738,12 +740,18 @@ impl Analysis {
                 return self.who_can_assume(role);
             }
         }
+        let mut filter = who::Prefilter::new(&self.world, action, resource);
         let mut out = Vec::new();
         for p in self.principals() {
-            let Some(caller) = self.caller(p) else {
+            let Some(prepared) = self.prepared(p) else {
                 continue;
             };
-            let (may, must) = explain::allowed(&self.world, &caller, action, resource, None);
+            if !filter.may_allow(prepared) {
+                continue;
+            }
+            let [may, must] = prepared.decide_both(&self.world, action, resource, None);
+            let may = may.outcome == crate::policy::decide::Outcome::Allow;
+            let must = may && must.outcome == crate::policy::decide::Outcome::Allow;
             if may {
                 out.push(WhoCan {
                     arn: self.arn(p).to_string(),
