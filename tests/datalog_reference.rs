@@ -2,7 +2,9 @@
 //! principal, every check and every target is decided one request at a time by the policy core
 //! (in both stances), and must agree with what the crepe program derived.
 
-use iamlog::answer::explain::allowed;
+use iamlog::answer::explain::{allowed, decide_both};
+use iamlog::answer::graph::Via;
+use iamlog::answer::meet::Meet;
 use iamlog::answer::Analysis;
 
 mod common;
@@ -429,5 +431,182 @@ proptest! {
             "seed {seed}, without policy {policy} and group {group}\n{text}\n{}",
             wrong.join("\n")
         );
+    }
+}
+
+/// The organisation of `seed` with resource policies added: a bucket of account A and a queue
+/// of account B, each granting to a principal, an account or everyone (for the questions that
+/// read resource policies: `can`, `who_can`).
+fn organisation_with_resources(seed: u64) -> String {
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut text = organisation(seed);
+    let grantees = [
+        "user u0",
+        "role r1",
+        "account 111111111111",
+        "account 222222222222",
+        "*",
+    ];
+    let effect = |rng: &mut Rng| if rng.chance(20) { "deny" } else { "allow" };
+    text.push_str(&format!(
+        "resource arn:aws:s3:::bkt owner {A} {{\n  {} s3:GetObject, s3:PutObject on arn:aws:s3:::bkt/* to {};\n}}\n",
+        effect(&mut rng),
+        rng.pick(&grantees)
+    ));
+    text.push_str(&format!(
+        "resource arn:aws:sqs:us-east-1:{B}:q owner {B} {{\n  {} sqs:SendMessage on * to {};\n}}\n",
+        effect(&mut rng),
+        rng.pick(&grantees)
+    ));
+    text
+}
+
+/// The actions the questions below are asked about: the generator's exact actions and the
+/// resource policies'.
+fn asked_actions() -> Vec<&'static str> {
+    ACTIONS
+        .iter()
+        .copied()
+        .filter(|a| !a.contains('*'))
+        .chain([
+            "s3:GetObject",
+            "s3:PutObject",
+            "sqs:SendMessage",
+            "ec2:DescribeInstances",
+        ])
+        .collect()
+}
+
+/// The resources they are asked on: every principal, `*`, and the resources with policies.
+fn asked_resources(analysis: &Analysis) -> Vec<String> {
+    let mut out: Vec<String> = analysis
+        .principals()
+        .into_iter()
+        .map(|p| analysis.arn(p).to_string())
+        .collect();
+    out.extend(
+        [
+            "*",
+            "arn:aws:s3:::bkt/x",
+            "arn:aws:s3:::other/x",
+            "arn:aws:sqs:us-east-1:222222222222:q",
+            "arn:aws:iam::111111111111:group/g0",
+            "arn:aws:iam::111111111111:policy/p0",
+        ]
+        .map(String::from),
+    );
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// `Analysis::can`, which keeps each caller's side of its requests, decides exactly as
+    /// `explain::decide_both` does from the whole view: same outcomes, same statements.
+    #[test]
+    fn can_decides_as_the_policy_core(seed in any::<u64>()) {
+        let text = organisation_with_resources(seed);
+        let analysis = common::analysis(&text);
+        let resources = asked_resources(&analysis);
+        for p in analysis.principals() {
+            let caller = analysis.caller(p).expect("a principal");
+            for action in asked_actions() {
+                for resource in &resources {
+                    let kept = analysis.can(p, action, resource).expect("a principal");
+                    let [may, must] = decide_both(&analysis.world, &caller, action, resource, None);
+                    prop_assert!(
+                        kept == (may, must),
+                        "seed {seed}: {} {action} {resource}\n{text}",
+                        analysis.arn(p)
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Is `via` an edge from `a` to `b` in one hop, directly or through a hub?
+fn is_hop(graph: &iamlog::answer::graph::Graph, a: Id, b: Id, via: Via, must_only: bool) -> bool {
+    let taken = |arc: &&iamlog::answer::graph::Arc| arc.must || !must_only;
+    graph.arcs(a).iter().filter(taken).any(|arc| {
+        arc.via == via
+            && (arc.to == b
+                || graph.is_hub(arc.to)
+                    && graph.arcs(arc.to).iter().filter(taken).any(|m| m.to == b))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// The search from both ends finds a path exactly when the walk from the start reaches the
+    /// goal, as short as the walk's, made of edges of the graph; `Analysis::path` prefers the
+    /// paths without conditions, as the walks did.
+    #[test]
+    fn the_search_from_both_ends_is_as_short_as_the_walk(seed in any::<u64>()) {
+        let text = organisation(seed);
+        let analysis = common::analysis(&text);
+        let graph = analysis.graph();
+        let mut meet = Meet::new(graph);
+        let principals = analysis.principals();
+        for &from in &principals {
+            let walks = [true, false].map(|must_only| graph.walk(from, must_only));
+            for &to in &principals {
+                for (walk, must_only) in walks.iter().zip([true, false]) {
+                    let found = meet.shortest(graph, from, to, must_only);
+                    let wanted = walk.get(to).map(|v| v.hops as usize);
+                    prop_assert_eq!(found.as_ref().map(Vec::len), wanted, "seed {} {} -> {} must_only {}\n{}", seed, analysis.arn(from), analysis.arn(to), must_only, text);
+                    let mut at = from;
+                    for &(a, b, via) in found.iter().flatten() {
+                        prop_assert!(a == at && is_hop(graph, a, b, via, must_only), "seed {seed}: not an edge {a} -> {b} {via:?}");
+                        at = b;
+                    }
+                    prop_assert!(found.is_none() || at == to);
+                }
+                let path = analysis.path(from, to).map(|steps| steps.len());
+                let wanted = walks[0].get(to).or(walks[1].get(to)).map(|v| v.hops as usize);
+                prop_assert_eq!(path, wanted, "seed {} {} -> {}", seed, analysis.arn(from), analysis.arn(to));
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    /// `who_can`, which decides only the principals its prefilter lets through, names exactly
+    /// the principals the policy core allows when every one is decided, each as conditional.
+    #[test]
+    fn who_can_names_whom_the_policy_core_allows(seed in any::<u64>()) {
+        let text = organisation_with_resources(seed);
+        let analysis = common::analysis(&text);
+        for action in asked_actions() {
+            for resource in asked_resources(&analysis) {
+                let answered: Vec<(String, bool)> = analysis
+                    .who_can(action, &resource)
+                    .into_iter()
+                    .map(|w| (w.arn, w.conditional))
+                    .collect();
+                let decided: Vec<(String, bool)> = analysis
+                    .principals()
+                    .into_iter()
+                    .filter_map(|p| {
+                        let caller = analysis.caller(p)?;
+                        let (may, must) = allowed(&analysis.world, &caller, action, &resource, None);
+                        may.then(|| (analysis.arn(p).to_string(), !must))
+                    })
+                    .collect();
+                prop_assert!(answered == decided, "seed {seed}: {action} on {resource}\n{text}\nwho_can: {answered:?}\npolicy core: {decided:?}");
+            }
+        }
     }
 }

@@ -54,6 +54,99 @@ pub fn decide_both(
         .map(|stance| decide_in(world, caller, &view, action, resource, check, stance).0)
 }
 
+/// One caller's side of every request it makes, read once: its identity policies, boundary,
+/// SCPs and the keys it supplies. [`Prepared::decide_both`] answers as [`decide_both`] does
+/// without reading the caller's policies again.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    caller: Caller,
+    /// The caller's half of the view ([`World::caller_view`]): only its policies and keys
+    /// take part in a decision.
+    policies: crate::policy::PolicySet,
+    /// The keys of the caller's view and the caller's own keys ([`Caller::context_keys`]),
+    /// as [`symbolic_context`] adds them. The keys the resource side adds
+    /// (`aws:ResourceAccount`, `aws:ResourceOrgID`) are never among them, so adding those
+    /// later gives the context [`symbolic_context`] builds.
+    context: Context,
+}
+
+impl Prepared {
+    /// Reads `caller`'s side of its requests.
+    pub fn new(world: &World, caller: Caller) -> Prepared {
+        let view = world.caller_view(&caller);
+        let mut context = view.context;
+        for (key, value) in caller.context_keys() {
+            context.insert_default(key, ContextValue::Single(value));
+        }
+        Prepared {
+            caller,
+            policies: view.policies,
+            context,
+        }
+    }
+
+    /// The caller.
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    /// Can an identity policy of this caller allow `service:name` (service lowercase)? Only
+    /// if one of them has an Allow whose Action / NotAction covers it: without one, only a
+    /// resource policy can grant the caller anything (spec §5). `allows` answers for one
+    /// policy and may remember the answers.
+    pub fn identity_may_allow(
+        &self,
+        mut allows: impl FnMut(&crate::policy::Policy) -> bool,
+    ) -> bool {
+        self.policies.identity.iter().any(|p| allows(p))
+    }
+
+    /// [`decide_both`] for this caller: `[may, must]`.
+    pub fn decide_both(
+        &self,
+        world: &World,
+        action: &str,
+        resource: &str,
+        check: Option<&Check>,
+    ) -> [Decision; 2] {
+        let mut view = PrincipalView {
+            policies: self.policies.clone(),
+            identity_documents: Vec::new(),
+            boundary_document: None,
+            resource_document: None,
+            scp_documents: Vec::new(),
+            rcp_documents: Vec::new(),
+            context: self.context.clone(),
+            incomplete: Vec::new(),
+            assumed: Vec::new(),
+        };
+        world.add_resource_side(&mut view, action, resource, None);
+        let mut context = view.context;
+        if resource == "*" {
+            if let Some(account) = self.caller.account() {
+                context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
+            }
+        }
+        if let Some(service) = check.and_then(|c| c.passed_to) {
+            context.insert("iam:PassedToService", ContextValue::Single(service.into()));
+        }
+        let organization_known = world.organization.is_some();
+        let mut request = Request {
+            caller: self.caller.clone(),
+            action: action.to_string(),
+            resource: resource.to_string(),
+            resource_account: None,
+            context: context.symbolic(Stance::May, organization_known),
+            wildcard_only: false,
+        };
+        let may = crate::policy::decide(&request, &view.policies);
+        request.context =
+            std::mem::take(&mut request.context).symbolic(Stance::Must, organization_known);
+        let must = crate::policy::decide(&request, &view.policies);
+        [may, must]
+    }
+}
+
 /// One symbolic request on a view already read, and the context it was decided in.
 fn decide_in(
     world: &World,

@@ -61,6 +61,8 @@ pub struct Graph {
     nodes: usize,
     /// What each hub stands for, by `hub id - nodes`.
     hubs: Vec<Hub>,
+    /// The edges into each node (`to` names the source), built on first use.
+    reverse: std::sync::OnceLock<Vec<Vec<Arc>>>,
 }
 
 /// The previous principal on a walk and the edge taken from it (`bool`: must).
@@ -190,6 +192,7 @@ impl Graph {
             adjacency: vec![Vec::new(); nodes],
             nodes,
             hubs: Vec::new(),
+            reverse: std::sync::OnceLock::new(),
         };
         let mut hubs: HashMap<(Via, Id, u32), u32> = HashMap::default();
         let mut hub = |graph: &mut Graph, key: (Via, Id, u32)| -> u32 {
@@ -367,6 +370,27 @@ impl Graph {
             }
         }
         found
+    }
+
+    /// The edges into a node, each with `to` naming its source, sorted by source (built on
+    /// first use).
+    pub fn arcs_into(&self, node: u32) -> &[Arc] {
+        let reverse = self.reverse.get_or_init(|| {
+            let mut reverse = vec![Vec::new(); self.adjacency.len()];
+            for (from, arcs) in self.adjacency.iter().enumerate() {
+                for arc in arcs {
+                    if arc.to as usize >= reverse.len() {
+                        reverse.resize(arc.to as usize + 1, Vec::new());
+                    }
+                    reverse[arc.to as usize].push(Arc {
+                        to: from as u32,
+                        ..*arc
+                    });
+                }
+            }
+            reverse
+        });
+        reverse.get(node as usize).map_or(&[], Vec::as_slice)
     }
 
     /// How many nodes it has, hubs included.

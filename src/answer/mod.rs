@@ -19,8 +19,10 @@ mod escalate;
 pub mod explain;
 pub mod grants;
 pub mod graph;
+pub mod meet;
 pub mod render;
 pub mod report;
+pub mod who;
 
 use crate::compile::techniques::{Check, TargetKind, ASSUME, TECHNIQUES};
 use crate::compile::universe::{Id, NodeKind};
@@ -49,8 +51,11 @@ pub struct Analysis {
     unbounded: HashMap<Id, bool>,
     /// Distances to administrator (over unconditional edges, over every edge), on first use.
     distances: std::sync::OnceLock<[escalate::Distances; 2]>,
-    /// Walk buffers (sized to the graph) kept between questions.
-    walks: std::sync::Mutex<Vec<Walk>>,
+    /// Buffers of the searches from both ends ([`meet::Meet`]), kept between questions.
+    meets: std::sync::Mutex<Vec<meet::Meet>>,
+    /// Each principal's side of its requests ([`explain::Prepared`]), by node id, read on
+    /// its first question.
+    prepared: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<Box<explain::Prepared>>>>>,
 }
 
 /// A role assumed by principals of another account ([`Analysis::cross_account`]).
@@ -316,7 +321,8 @@ impl Analysis {
             empowered_by,
             unbounded,
             distances: std::sync::OnceLock::new(),
-            walks: std::sync::Mutex::default(),
+            meets: std::sync::Mutex::default(),
+            prepared: std::sync::OnceLock::new(),
         }
     }
 
@@ -409,11 +415,28 @@ impl Analysis {
         }
     }
 
-    /// Decides one request with the policy core, as `check` does.
+    /// Decides one request with the policy core, as `check` does: `(may, must)`, as
+    /// [`explain::decide_both`] gives them.
     pub fn can(&self, p: Id, action: &str, resource: &str) -> Option<(Decision, Decision)> {
-        let caller = self.caller(p)?;
-        let [may, must] = explain::decide_both(&self.world, &caller, action, resource, None);
+        let prepared = self.prepared(p)?;
+        let [may, must] = prepared.decide_both(&self.world, action, resource, None);
         Some((may, must))
+    }
+
+    /// `p`'s side of its requests, read on first use and kept (`None` if `p` is not a
+    /// principal of the input).
+    fn prepared(&self, p: Id) -> Option<&explain::Prepared> {
+        let slots = self.prepared.get_or_init(|| {
+            let nodes = self.compiled.universe.nodes.len();
+            (0..nodes).map(|_| std::sync::OnceLock::new()).collect()
+        });
+        slots
+            .get(p as usize)?
+            .get_or_init(|| {
+                let caller = self.caller(p)?;
+                Some(Box::new(explain::Prepared::new(&self.world, caller)))
+            })
+            .as_deref()
     }
 
     /// Administrators: allowed every action on every resource.
@@ -538,42 +561,23 @@ impl Analysis {
         }
     }
 
-    /// The shortest path from `from` to `to`, preferring one without conditions.
+    /// The shortest path from `from` to `to`, preferring one without conditions (searched
+    /// from both ends, [`meet::Meet`]).
     pub fn path(&self, from: Id, to: Id) -> Option<Vec<Step>> {
-        self.with_walk(|walk| {
-            for must_only in [true, false] {
-                self.graph.walk_to(walk, from, to, must_only);
-                if walk.contains(to) {
-                    return Some(self.steps(walk, from, to));
-                }
-            }
-            None
-        })
-    }
-
-    /// Runs `f` with walk buffers kept from an earlier question (or new ones).
-    fn with_walk<R>(&self, f: impl FnOnce(&mut Walk) -> R) -> R {
-        let kept = self.walks.lock().ok().and_then(|mut walks| walks.pop());
-        let mut walk = kept.unwrap_or_else(|| Walk::new(&self.graph));
-        let answer = f(&mut walk);
-        if let Ok(mut walks) = self.walks.lock() {
-            walks.push(walk);
+        let kept = self.meets.lock().ok().and_then(|mut meets| meets.pop());
+        let mut meet = kept.unwrap_or_else(|| meet::Meet::new(&self.graph));
+        let hops = [true, false]
+            .into_iter()
+            .find_map(|must_only| meet.shortest(&self.graph, from, to, must_only));
+        if let Ok(mut meets) = self.meets.lock() {
+            meets.push(meet);
         }
-        answer
-    }
-
-    fn steps(&self, walk: &Walk, from: Id, to: Id) -> Vec<Step> {
-        let mut steps = Vec::new();
-        let mut node = to;
-        while node != from {
-            let Some((prev, via, _)) = walk.get(node).and_then(|v| v.parent) else {
-                break;
-            };
-            steps.push(self.step(prev, node, via));
-            node = prev;
-        }
-        steps.reverse();
-        steps
+        Some(
+            hops?
+                .into_iter()
+                .map(|(from, to, via)| self.step(from, to, via))
+                .collect(),
+        )
     }
 
     /// One step, explained by the policy core.
@@ -741,7 +745,8 @@ impl Analysis {
     }
 
     /// Principals that can call `action` on `resource`: for `sts:AssumeRole` on a role of
-    /// the input, read from the derived edges; otherwise the policy core, per principal.
+    /// the input, read from the derived edges; otherwise the policy core, per principal that
+    /// may be allowed ([`who::Prefilter`]).
     pub fn who_can(&self, action: &str, resource: &str) -> Vec<WhoCan> {
         if action.eq_ignore_ascii_case("sts:AssumeRole") {
             let role = self.compiled.principal(resource);
@@ -751,12 +756,18 @@ impl Analysis {
                 return self.who_can_assume(role);
             }
         }
+        let mut filter = who::Prefilter::new(&self.world, action, resource);
         let mut out = Vec::new();
         for p in self.principals() {
-            let Some(caller) = self.caller(p) else {
+            let Some(prepared) = self.prepared(p) else {
                 continue;
             };
-            let (may, must) = explain::allowed(&self.world, &caller, action, resource, None);
+            if !filter.may_allow(prepared) {
+                continue;
+            }
+            let [may, must] = prepared.decide_both(&self.world, action, resource, None);
+            let may = may.outcome == crate::policy::decide::Outcome::Allow;
+            let must = may && must.outcome == crate::policy::decide::Outcome::Allow;
             if may {
                 out.push(WhoCan {
                     arn: self.arn(p).to_string(),

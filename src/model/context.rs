@@ -42,6 +42,15 @@ impl World {
         resource: &str,
         resource_account: Option<&str>,
     ) -> PrincipalView {
+        let mut view = self.caller_view(caller);
+        self.add_resource_side(&mut view, action, resource, resource_account);
+        view
+    }
+
+    /// The caller's half of [`World::view`]: its identity policies, boundary, SCPs and the
+    /// keys it supplies, the same for every request it makes. [`World::add_resource_side`]
+    /// completes it for one request.
+    pub fn caller_view(&self, caller: &Caller) -> PrincipalView {
         let mut view = PrincipalView {
             policies: PolicySet::default(),
             identity_documents: Vec::new(),
@@ -54,6 +63,18 @@ impl World {
             assumed: Vec::new(),
         };
         self.caller_side(caller, &mut view);
+        view
+    }
+
+    /// Completes a [`World::caller_view`] for `action` on `resource`: the resource's policy
+    /// (the trust policy for `sts:AssumeRole*`), its owner's keys and RCPs.
+    pub fn add_resource_side(
+        &self,
+        view: &mut PrincipalView,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+    ) {
         let owner = resource_account
             .map(str::to_string)
             .or_else(|| {
@@ -62,8 +83,7 @@ impl World {
                     .filter(|a| !a.is_empty())
             })
             .or_else(|| self.resource_policy(resource).map(|r| r.account.clone()));
-        self.resource_side(action, resource, owner.as_deref(), &mut view);
-        view
+        self.resource_side(action, resource, owner.as_deref(), view);
     }
 
     fn caller_side(&self, caller: &Caller, view: &mut PrincipalView) {
