@@ -416,14 +416,9 @@ impl Graph {
         walk
     }
 
-    /// As [`Graph::walk`], into reused buffers, ending as soon as it reaches `goal`: the
-    /// visits it made, `goal`'s among them, are those a whole walk makes.
-    pub fn walk_to(&self, walk: &mut Walk, start: Id, goal: u32, must_only: bool) {
-        self.walk_until(walk, start, must_only, |_| true, |_| false, Some(goal));
-    }
-
     /// As [`Graph::walk`], into reused buffers, over the edges `take` accepts, not going on
-    /// from the nodes `stop` accepts (the start excepted).
+    /// from the nodes `stop` accepts (the start excepted). Hubs cost no hop, so they go to the
+    /// front of the queue and every node's first visit is its nearest.
     pub fn walk_into(
         &self,
         walk: &mut Walk,
@@ -431,20 +426,6 @@ impl Graph {
         must_only: bool,
         take: impl Fn(Via) -> bool,
         stop: impl Fn(u32) -> bool,
-    ) {
-        self.walk_until(walk, start, must_only, take, stop, None);
-    }
-
-    /// The breadth-first walk behind the others (hubs cost no hop, so they go to the front of
-    /// the queue and every node's first visit is its nearest), ending at `goal` if given.
-    fn walk_until(
-        &self,
-        walk: &mut Walk,
-        start: Id,
-        must_only: bool,
-        take: impl Fn(Via) -> bool,
-        stop: impl Fn(u32) -> bool,
-        goal: Option<u32>,
     ) {
         walk.epoch += 1;
         walk.order.clear();
@@ -455,9 +436,6 @@ impl Graph {
                 continue;
             }
             walk.visit(node, Visit { hops, parent });
-            if goal == Some(node) {
-                return;
-            }
             if node != start && stop(node) {
                 continue;
             }

@@ -1,6 +1,6 @@
 //! Shortest paths between two principals, searched from both ends at once.
 //!
-//! A walk from the start alone ([`Graph::walk_to`]) visits every node nearer than the goal:
+//! A walk from the start alone ([`Graph::walk`]) visits every node nearer than the goal:
 //! most of an organisation when the goal is a few hops away. This search grows a ball from
 //! the start over the edges and one from the goal over the edges reversed, a whole level at
 //! a time, always the side whose next level has fewer edges to read, and stops as soon as no
