@@ -122,14 +122,7 @@ impl Prepared {
         };
         world.add_resource_side(&mut view, action, resource, None);
         let mut context = view.context;
-        if resource == "*" {
-            if let Some(account) = self.caller.account() {
-                context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
-            }
-        }
-        if let Some(service) = check.and_then(|c| c.passed_to) {
-            context.insert("iam:PassedToService", ContextValue::Single(service.into()));
-        }
+        add_request_keys(&mut context, &self.caller, resource, check);
         let organization_known = world.organization.is_some();
         let mut request = Request {
             caller: self.caller.clone(),
@@ -184,6 +177,13 @@ fn symbolic_context(
     for (key, value) in caller.context_keys() {
         context.insert_default(key, ContextValue::Single(value));
     }
+    add_request_keys(&mut context, caller, resource, check);
+    context.symbolic(stance, world.organization.is_some())
+}
+
+/// The keys the request itself sets: the caller's own account as `aws:ResourceAccount` on
+/// `"*"` (some resource of its account), and the service a role is passed to.
+fn add_request_keys(context: &mut Context, caller: &Caller, resource: &str, check: Option<&Check>) {
     if resource == "*" {
         if let Some(account) = caller.account() {
             context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
@@ -192,7 +192,6 @@ fn symbolic_context(
     if let Some(service) = check.and_then(|c| c.passed_to) {
         context.insert("iam:PassedToService", ContextValue::Single(service.into()));
     }
-    context.symbolic(stance, world.organization.is_some())
 }
 
 /// One caller's requests on `"*"` (some resource), for deciding many actions: the view and
