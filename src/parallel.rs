@@ -50,6 +50,22 @@ pub fn map<T: Sync, S, R: Send>(
     all.into_iter().map(|(_, answer)| answer).collect()
 }
 
+/// `a()` and `b()`, on two threads when the machine has more than one core; a panic in
+/// either is raised again here.
+pub fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    if workers(2) == 1 {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let first = scope.spawn(a);
+        let second = b();
+        match first.join() {
+            Ok(first) => (first, second),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -70,5 +86,10 @@ mod tests {
     fn no_items_no_answers() {
         let none: Vec<u8> = super::map(&[] as &[u8], || (), |_, &b| b);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn join_gives_both_answers_in_order() {
+        assert_eq!(super::join(|| 1 + 1, || "two"), (2, "two"));
     }
 }

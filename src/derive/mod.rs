@@ -121,45 +121,85 @@ impl Derived {
     }
 }
 
-/// The least number of principals in a shard of [`principal`]: shards keep the program's
-/// tables small (its cost per tuple grows with their size) and run on every core.
-pub const SHARD_PRINCIPALS: usize = 1_500;
+/// The most principals in a shard of [`principal`]: shards keep the program's tables small
+/// (its cost per tuple grows with their size) and run on every core. Each reads only the
+/// facts its principals name ([`shard::facts`]), so smaller shards cost little more in all.
+pub const SHARD_PRINCIPALS: usize = 500;
 
 /// Runs the program over the compiled facts, in shards of [`SHARD_PRINCIPALS`].
 pub fn derive(compiled: &Compiled) -> Derived {
     derive_in_shards(compiled, SHARD_PRINCIPALS)
 }
 
-/// Runs the program with shards of at least `least` principals ([`shard::plan`]): the answer
-/// does not depend on `least`.
-pub fn derive_in_shards(compiled: &Compiled, least: usize) -> Derived {
-    let shards = shard::plan(&compiled.facts, least);
-    let decided = if let [_] = shards.as_slice() {
+/// Runs the program with shards of at most `most` principals ([`shard::plan`]): the answer
+/// does not depend on `most`.
+pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
+    let shards = shard::plan(&compiled.facts, most);
+    let mut decided = if let [_] = shards.as_slice() {
         principal::run(compiled, &compiled.facts)
     } else {
         decide_in_parallel(compiled, &shards)
     };
-    let escalation = organisation::run(&compiled.facts, &decided);
     fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
         v.sort_unstable();
         v
     }
+    // Stage 2 reads the edges; the decisions it does not read are sorted meanwhile.
+    let needs_aux = std::mem::take(&mut decided.needs_aux);
+    let guarded = std::mem::take(&mut decided.guarded);
+    let allowed = std::mem::take(&mut decided.allowed);
+    let class_allowed = std::mem::take(&mut decided.class_allowed);
+    let excepts = std::mem::take(&mut decided.excepts);
+    let (escalation, (needs_aux, guarded, allowed, class_allowed, excepts)) = crate::parallel::join(
+        || organisation::run(&compiled.facts, &decided),
+        || {
+            (
+                sorted(needs_aux),
+                sorted(guarded),
+                sorted(allowed),
+                sorted(class_allowed),
+                sorted(excepts),
+            )
+        },
+    );
+    let ((edges, hub_edges, hub_targets), rest) = crate::parallel::join(
+        || {
+            (
+                sorted(decided.edges),
+                sorted(decided.hub_edges),
+                sorted(escalation.hub_targets),
+            )
+        },
+        || {
+            (
+                sorted(decided.assumes),
+                sorted(decided.assume_hubs),
+                sorted(escalation.assume_hub_targets),
+                sorted(decided.full_admins),
+                sorted(decided.unbounded),
+                sorted(decided.self_admins),
+                sorted(escalation.escalates),
+            )
+        },
+    );
+    let (assumes, assume_hubs, assume_hub_targets, full_admins, unbounded, self_admins, escalates) =
+        rest;
     Derived {
-        needs_aux: sorted(decided.needs_aux),
-        guarded: sorted(decided.guarded),
-        allowed: sorted(decided.allowed),
-        class_allowed: sorted(decided.class_allowed),
-        excepts: sorted(decided.excepts),
-        edges: sorted(decided.edges),
-        hub_edges: sorted(decided.hub_edges),
-        hub_targets: sorted(escalation.hub_targets),
-        assumes: sorted(decided.assumes),
-        assume_hubs: sorted(decided.assume_hubs),
-        assume_hub_targets: sorted(escalation.assume_hub_targets),
-        full_admins: sorted(decided.full_admins),
-        unbounded: sorted(decided.unbounded),
-        self_admins: sorted(decided.self_admins),
-        escalates: sorted(escalation.escalates),
+        needs_aux,
+        guarded,
+        allowed,
+        class_allowed,
+        excepts,
+        edges,
+        hub_edges,
+        hub_targets,
+        assumes,
+        assume_hubs,
+        assume_hub_targets,
+        full_admins,
+        unbounded,
+        self_admins,
+        escalates,
     }
 }
 

@@ -2,8 +2,9 @@
 //!
 //! Stage 1 decides each principal on its own facts: its memberships, attachments,
 //! boundaries and the trusts that name it, the statements of the policies it holds and of its
-//! account's SCPs and groups, and the facts that describe targets and classes, which any
-//! principal may read. The account-wide relations it derives (an SCP level's allows, the
+//! account's SCPs and groups, and the facts that describe the classes and the targets its
+//! statements and trusts name. A shard's facts grow with its principals, not with the
+//! organisation, so shards can be small. The account-wide relations it derives (an SCP level's allows, the
 //! account's administrator test) come out the same from any of the account's principals, so a
 //! large account can be cut into several shards.
 
@@ -11,34 +12,25 @@ use crate::compile::techniques::TargetKind;
 use crate::compile::universe::{Id, NodeKind, ANY};
 use crate::compile::{Compiled, Facts};
 
-/// The principals of the input in shards of at least `least` (the last may be smaller), in
-/// account order: small accounts share a shard, and an account of at least twice `least`
-/// principals is cut into pieces of about `least`. An input with no principals is one empty
+/// The principals of the input in shards of at most `most`, in account order and as even as
+/// can be. When there is more than one, their number is a multiple of the number of workers,
+/// so that no core waits for another's last shard. An input with no principals is one empty
 /// shard.
-pub fn plan(facts: &Facts, least: usize) -> Vec<Vec<Id>> {
-    let least = least.max(1);
+pub fn plan(facts: &Facts, most: usize) -> Vec<Vec<Id>> {
     let mut by_account = facts.principal.clone();
     by_account.sort_unstable_by_key(|&(p, a)| (a, p));
-    let mut shards: Vec<Vec<Id>> = Vec::new();
-    let mut open: Vec<Id> = Vec::new();
-    for account in by_account.chunk_by(|x, y| x.1 == y.1) {
-        let members = account.iter().map(|&(p, _)| p);
-        let pieces = account.len() / least;
-        if pieces >= 2 {
-            let size = account.len().div_ceil(pieces);
-            let members: Vec<Id> = members.collect();
-            shards.extend(members.chunks(size).map(<[Id]>::to_vec));
-            continue;
-        }
-        open.extend(members);
-        if open.len() >= least {
-            shards.push(std::mem::take(&mut open));
-        }
+    let mut count = by_account.len().div_ceil(most.max(1));
+    if count > 1 {
+        count = count.next_multiple_of(crate::parallel::workers(count));
     }
-    if !open.is_empty() || shards.is_empty() {
-        shards.push(open);
+    if count == 0 {
+        return vec![Vec::new()];
     }
-    shards
+    let size = by_account.len().div_ceil(count);
+    by_account
+        .chunks(size)
+        .map(|shard| shard.iter().map(|&(p, _)| p).collect())
+        .collect()
 }
 
 /// The facts the principals of a shard are decided by.
@@ -90,8 +82,26 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
         statement_in[s as usize] = true;
     }
     let holds = |s: u32, q: Id| statement_in[s as usize] && (q == ANY || is_mine(q));
+    let on = keep(&f.on, |&(s, q, _, _)| holds(s, q));
+    let trust_named = keep(&f.trust_named, |&(_, p, _)| is_mine(p));
+    let trust_via_account = keep(&f.trust_via_account, |&(_, p, _)| is_mine(p));
+    // The users and roles the shard's facts name: the scopes of its statements, the members a
+    // "class but" scope leaves out, the roles whose trust names its principals, admits every
+    // principal of an account, or denies someone. A rule reaches a user or role that is not
+    // the shard's own only through one of these, or through its class.
+    let mut named = vec![false; universe.nodes.len()];
+    let targets = on.iter().map(|&(_, _, x, _)| x);
+    let targets = targets.chain(f.excluded.iter().map(|&(_, t)| t));
+    let targets = targets.chain(trust_named.iter().map(|&(r, _, _)| r));
+    let targets = targets.chain(trust_via_account.iter().map(|&(r, _, _)| r));
+    let targets = targets.chain(f.trust_public.iter().map(|&(r, _)| r));
+    let targets = targets.chain(f.trust_public_from.iter().map(|&(r, _, _)| r));
+    for x in targets.chain(f.trust_denied.iter().map(|&(r, _, _)| r)) {
+        named[x as usize] = true;
+    }
     // Targets (and their classes) of the kinds a check decided across accounts reaches are
-    // read from every account; the others only from the shard's.
+    // read from every account, the others only from the shard's; of users and roles, only
+    // those the shard holds or names.
     let anywhere: Vec<TargetKind> = f
         .cross_account
         .iter()
@@ -99,15 +109,19 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
         .collect();
     let seen = |x: Id| {
         let kind = match universe.node(x).kind {
-            NodeKind::User => Some(TargetKind::User),
-            NodeKind::Role => Some(TargetKind::Role),
-            NodeKind::Group => Some(TargetKind::Group),
-            NodeKind::Policy => Some(TargetKind::Policy),
-            NodeKind::Class(kind) => Some(kind),
+            NodeKind::User => TargetKind::User,
+            NodeKind::Role => TargetKind::Role,
+            NodeKind::Group => {
+                return here(x) || named[x as usize] && anywhere.contains(&TargetKind::Group)
+            }
+            NodeKind::Policy => {
+                return here(x) || named[x as usize] && anywhere.contains(&TargetKind::Policy)
+            }
+            NodeKind::Class(kind) => return here(x) || anywhere.contains(&kind),
             NodeKind::ClassBut => return true,
-            _ => None,
+            _ => return here(x),
         };
-        here(x) || kind.is_some_and(|k| anywhere.contains(&k))
+        (here(x) || anywhere.contains(&kind)) && (is_mine(x) || named[x as usize])
     };
     // A technique's targets are in its user's account, unless its check reaches other
     // accounts.
@@ -124,14 +138,14 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
         boundary,
         statement,
         applies: keep(&f.applies, |&(s, _, q, _)| holds(s, q)),
-        on: keep(&f.on, |&(s, q, _, _)| holds(s, q)),
+        on,
         scp_level,
         level_policy,
         scp_exempt: keep(&f.scp_exempt, |&p| is_mine(p)),
-        trust_named: keep(&f.trust_named, |&(_, p, _)| is_mine(p)),
-        trust_via_account: keep(&f.trust_via_account, |&(_, p, _)| is_mine(p)),
+        trust_named,
+        trust_via_account,
         target_ok: keep(&f.target_ok, |(v, t, _)| {
-            here(*t) || techniques_anywhere.contains(v)
+            seen(*t) && (here(*t) || techniques_anywhere.contains(v))
         }),
         group_policy,
         allows: keep(&f.allows, |&s| statement_in[s as usize]),
@@ -143,21 +157,27 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
         // What describes targets, classes and roles, which any principal may read.
         contains: f.contains.clone(),
         excluded: f.excluded.clone(),
-        check_class: f.check_class.clone(),
+        check_class: keep(&f.check_class, |&(c, a, _)| {
+            account_in[a as usize] || f.cross_account.contains(&c)
+        }),
         cross_account: f.cross_account.clone(),
         world_class: f.world_class.clone(),
-        world_member: f.world_member.clone(),
-        role: f.role.clone(),
+        role: keep(&f.role, |&(r, a)| {
+            account_in[a as usize] || named[r as usize]
+        }),
         trust_public: f.trust_public.clone(),
         trust_denied: f.trust_denied.clone(),
-        outside: f.outside.clone(),
         rcp_blocked: f.rcp_blocked.clone(),
         tech_check: f.tech_check.clone(),
         tech_aux: f.tech_aux.clone(),
         tech_on_aux: f.tech_on_aux.clone(),
         tech_gain: f.tech_gain.clone(),
-        policy_document: f.policy_document.clone(),
-        account: f.account.clone(),
+        policy_document: keep(&f.policy_document, |&(_, pol)| policy_in[pol as usize]),
+        // What stage 1 does not read: the outside principals, the world scope's classes, the
+        // accounts.
+        world_member: Vec::new(),
+        outside: Vec::new(),
+        account: Vec::new(),
     }
 }
 
