@@ -311,6 +311,16 @@ fn reads_principal(key: &str) -> bool {
     key.starts_with("aws:principal") || key == "aws:username" || key == "aws:userid"
 }
 
+/// A condition value with policy variables (which may read any key of the request).
+fn reads_variables(value: &crate::policy::condition::Operand) -> bool {
+    use crate::policy::condition::Operand;
+    match value {
+        Operand::Text(pattern) | Operand::ArnTemplate(pattern) => pattern.has_variables(),
+        Operand::Arn(pattern) => pattern.has_variables(),
+        _ => false,
+    }
+}
+
 /// Principal keys every principal of an account holds with the same value.
 fn reads_account_only(key: &str) -> bool {
     matches!(
@@ -728,6 +738,16 @@ impl<'w> Compiler<'w> {
             .collect();
         let account_of: HashMap<Id, Acct> = self.facts.principal.iter().copied().collect();
         let empty = Context::new();
+        // Each holder's context in the two stances, made once.
+        let known = self.organization_known;
+        let in_stances =
+            |context: &Context| STANCES.map(|(stance, _)| context.clone().symbolic(stance, known));
+        let stanced: Vec<[Context; 2]> = self
+            .principals
+            .iter()
+            .map(|h| in_stances(&h.context))
+            .collect();
+        let empty_stanced = in_stances(&empty);
         for pol in 0..self.documents.len() {
             let document = self.documents[pol].clone();
             for (index, statement) in document.policy.statements.iter().enumerate() {
@@ -751,13 +771,16 @@ impl<'w> Compiler<'w> {
                         .resource
                         .as_ref()
                         .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
-                let holders: Vec<(Id, &Context)> = if per_principal {
+                let holders: Vec<(Id, &Context, &[Context; 2])> = if per_principal {
                     self.holders[pol]
                         .iter()
-                        .map(|id| (*id, &self.principals[holder_index[id]].context))
+                        .map(|id| {
+                            let h = holder_index[id];
+                            (*id, &self.principals[h].context, &stanced[h])
+                        })
                         .collect()
                 } else {
-                    vec![(ANY, &empty)]
+                    vec![(ANY, &empty, &empty_stanced)]
                 };
                 let (rest, by_owner) = split_condition(statement);
                 // Only sts:AssumeRole reaches another account's targets (§7); for the other
@@ -773,26 +796,36 @@ impl<'w> Compiler<'w> {
                         .filter_map(|h| account_of.get(h).copied())
                         .collect(),
                 };
-                for (holder, context) in holders {
-                    // The condition in each stance depends on the check only through the
-                    // service it passes a role to: decided once per such service.
+                // The condition in each stance depends on the check only through the service
+                // it passes a role to, and only if it reads that key: decided once per such
+                // service, or once for all.
+                let reads_passed_to = rest.keys().any(|k| k == "iam:passedtoservice")
+                    || rest.clauses.iter().flat_map(|c| &c.values).any(reads_variables);
+                for (holder, context, stanced) in holders {
                     let mut decided: Vec<(Option<&str>, [bool; 2])> = Vec::new();
                     for &c in &checks {
-                        let passed_to = self.checks[c as usize].passed_to;
+                        let passed_to = match reads_passed_to {
+                            true => self.checks[c as usize].passed_to,
+                            false => None,
+                        };
                         let holds = match decided.iter().find(|(p, _)| *p == passed_to) {
                             Some(&(_, holds)) => holds,
                             None => {
-                                let holds = STANCES.map(|(stance, _)| {
-                                    let mut ctx = context.clone();
-                                    if let Some(service) = passed_to {
+                                let holds = match passed_to {
+                                    _ if rest.clauses.is_empty() => [true; 2],
+                                    None => stanced
+                                        .each_ref()
+                                        .map(|ctx| rest.holds_in(ctx, statement.effect)),
+                                    Some(service) => STANCES.map(|(stance, _)| {
+                                        let mut ctx = context.clone();
                                         ctx.insert(
                                             "iam:PassedToService",
                                             ContextValue::Single(service.into()),
                                         );
-                                    }
-                                    let ctx = ctx.symbolic(stance, self.organization_known);
-                                    rest.holds_in(&ctx, statement.effect)
-                                });
+                                        let ctx = ctx.symbolic(stance, known);
+                                        rest.holds_in(&ctx, statement.effect)
+                                    }),
+                                };
                                 decided.push((passed_to, holds));
                                 holds
                             }
