@@ -24,6 +24,15 @@ pub(super) enum End {
     WrittenBy(Id, Tech, Via),
 }
 
+/// A step of an escalation path, as [`Analysis::explained`] keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum StepKey {
+    /// From a principal to another, by an edge.
+    Edge(Id, Id, Via),
+    /// A principal makes itself an administrator with a technique.
+    SelfAdmin(Id, Tech),
+}
+
 /// Every node's distance to the nearest end, over every edge or over unconditional edges.
 #[derive(Debug, Clone)]
 pub(super) struct Distances {
@@ -151,7 +160,7 @@ impl Analysis {
                 // Through a hub: the step is to its member, by the edge that entered it.
                 (y, _) = d.next[y as usize].expect("a hub off the ends has a next");
             }
-            path.push(self.step(x, y, via));
+            path.push(self.explained(StepKey::Edge(x, y, via)));
             x = y;
         }
         Some(Escalation {
@@ -160,19 +169,40 @@ impl Analysis {
         })
     }
 
+    /// The step `key` names, explained once: the paths of many principals run on through
+    /// the same principals (explaining a step decides requests with the policy core).
+    fn explained(&self, key: StepKey) -> Step {
+        let kept = self
+            .explained
+            .lock()
+            .ok()
+            .and_then(|e| e.get(&key).cloned());
+        if let Some(step) = kept {
+            return step;
+        }
+        let step = match key {
+            StepKey::Edge(from, to, via) => self.step(from, to, via),
+            StepKey::SelfAdmin(q, v) => self.self_step(q, v),
+        };
+        if let Ok(mut explained) = self.explained.lock() {
+            explained.insert(key, step.clone());
+        }
+        step
+    }
+
     /// The steps that end a path at `q`.
     fn push_end(&self, path: &mut Vec<Step>, q: Id, end: End) {
         match end {
             End::Admin => {}
-            End::SelfAdmin(v) => path.push(self.self_step(q, v)),
+            End::SelfAdmin(v) => path.push(self.explained(StepKey::SelfAdmin(q, v))),
             End::Writes(t, v, via) => {
-                path.push(self.step(q, t, Via::Technique(v)));
-                path.push(self.step(q, t, via));
+                path.push(self.explained(StepKey::Edge(q, t, Via::Technique(v))));
+                path.push(self.explained(StepKey::Edge(q, t, via)));
                 path.push(self.holds_written(t));
             }
             End::WrittenBy(w, v, via) => {
-                path.push(self.step(q, w, via));
-                path.push(self.step(w, q, Via::Technique(v)));
+                path.push(self.explained(StepKey::Edge(q, w, via)));
+                path.push(self.explained(StepKey::Edge(w, q, Via::Technique(v))));
                 path.push(self.holds_written(q));
             }
         }

@@ -56,6 +56,8 @@ pub struct Analysis {
     /// Each principal's side of its requests ([`explain::Prepared`]), by node id, read on
     /// its first question.
     prepared: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<Box<explain::Prepared>>>>>,
+    /// The steps escalation paths have explained: paths share their tails.
+    explained: std::sync::Mutex<HashMap<escalate::StepKey, Step>>,
 }
 
 /// A role assumed by principals of another account ([`Analysis::cross_account`]).
@@ -323,6 +325,7 @@ impl Analysis {
             distances: std::sync::OnceLock::new(),
             meets: std::sync::Mutex::default(),
             prepared: std::sync::OnceLock::new(),
+            explained: std::sync::Mutex::default(),
         }
     }
 

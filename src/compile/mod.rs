@@ -800,7 +800,11 @@ impl<'w> Compiler<'w> {
                 // it passes a role to, and only if it reads that key: decided once per such
                 // service, or once for all.
                 let reads_passed_to = rest.keys().any(|k| k == "iam:passedtoservice")
-                    || rest.clauses.iter().flat_map(|c| &c.values).any(reads_variables);
+                    || rest
+                        .clauses
+                        .iter()
+                        .flat_map(|c| &c.values)
+                        .any(reads_variables);
                 for (holder, context, stanced) in holders {
                     let mut decided: Vec<(Option<&str>, [bool; 2])> = Vec::new();
                     for &c in &checks {
