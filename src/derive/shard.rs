@@ -4,9 +4,9 @@
 //! boundaries and the trusts that name it, the statements of the policies it holds and of its
 //! account's SCPs and groups, and the facts that describe the classes and the targets its
 //! statements and trusts name. A shard's facts grow with its principals, not with the
-//! organisation, so shards can be small. The account-wide relations it derives (an SCP level's allows, the
-//! account's administrator test) come out the same from any of the account's principals, so a
-//! large account can be cut into several shards.
+//! organisation, so shards can be small. The account-wide relations it derives (an SCP
+//! level's allows, the account's administrator test) come out the same from any of the
+//! account's principals, so an account can be cut into several shards.
 
 use crate::compile::techniques::TargetKind;
 use crate::compile::universe::{Id, NodeKind, ANY};
