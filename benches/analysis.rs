@@ -96,12 +96,17 @@ fn questions(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("who_can", users), &users, |b, _| {
             b.iter(|| black_box(analysis.who_can("sts:AssumeRole", &role_arn)))
         });
-        // Any other action is decided by the policy core, for the principals that may be
-        // allowed it.
+        // A check on one of its targets is read from the derived decisions; any other action
+        // is decided by the policy core, for the principals that may be allowed it.
         let first_arn = analysis.arn(first).to_string();
         group.bench_with_input(BenchmarkId::new("who_can_other", users), &users, |b, _| {
             b.iter(|| black_box(analysis.who_can("iam:CreateAccessKey", &first_arn)))
         });
+        group.bench_with_input(
+            BenchmarkId::new("who_can_decided", users),
+            &users,
+            |b, _| b.iter(|| black_box(analysis.who_can("iam:GetUser", &first_arn))),
+        );
         group.bench_with_input(BenchmarkId::new("path", users), &users, |b, _| {
             b.iter(|| black_box(analysis.path(first, last)))
         });

@@ -58,6 +58,8 @@ pub struct Analysis {
     prepared: std::sync::OnceLock<Vec<std::sync::OnceLock<Option<Box<explain::Prepared>>>>>,
     /// The steps escalation paths have explained: paths share their tails.
     explained: std::sync::Mutex<HashMap<escalate::StepKey, Step>>,
+    /// Who derive allowed each check on each scope ([`who::AllowedIndex`]), on first use.
+    allowed_index: std::sync::OnceLock<who::AllowedIndex>,
 }
 
 /// A role assumed by principals of another account ([`Analysis::cross_account`]).
@@ -326,6 +328,7 @@ impl Analysis {
             meets: std::sync::Mutex::default(),
             prepared: std::sync::OnceLock::new(),
             explained: std::sync::Mutex::default(),
+            allowed_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -758,6 +761,24 @@ impl Analysis {
             {
                 return self.who_can_assume(role);
             }
+        }
+        if let Some((check, target)) = who::as_check(&self.world, &self.compiled, action, resource)
+        {
+            let index = self
+                .allowed_index
+                .get_or_init(|| who::AllowedIndex::new(&self.compiled, &self.derived));
+            let allowed = index.who(check, target);
+            return self
+                .principals()
+                .into_iter()
+                .filter_map(|p| {
+                    let must = *allowed.get(&p)?;
+                    Some(WhoCan {
+                        arn: self.arn(p).to_string(),
+                        conditional: !must,
+                    })
+                })
+                .collect();
         }
         let mut filter = who::Prefilter::new(&self.world, action, resource);
         let mut out = Vec::new();
