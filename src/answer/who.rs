@@ -13,8 +13,7 @@
 //! [`AllowedIndex`] answers it.
 
 use super::explain::Prepared;
-use crate::compile::techniques::TargetKind;
-use crate::compile::universe::{Id, NodeKind};
+use crate::compile::universe::Id;
 use crate::compile::{CheckId, Compiled};
 use crate::model::World;
 use crate::policy::{Effect, Policy};
@@ -130,13 +129,7 @@ pub fn as_check(
         return None;
     }
     let target = compiled.universe.lookup(resource)?;
-    let kind = match compiled.universe.node(target).kind {
-        NodeKind::User => TargetKind::User,
-        NodeKind::Role => TargetKind::Role,
-        NodeKind::Group => TargetKind::Group,
-        NodeKind::Policy => TargetKind::Policy,
-        _ => return None,
-    };
+    let kind = compiled.universe.node(target).kind.object()?;
     let check = compiled.checks.iter().position(|c| {
         c.action.eq_ignore_ascii_case(action) && c.passed_to.is_none() && c.target == kind
     })?;

@@ -41,6 +41,20 @@ pub enum NodeKind {
     Service,
 }
 
+impl NodeKind {
+    /// The kind of target an IAM object is (users, groups, roles, customer managed
+    /// policies); `None` for every other node.
+    pub fn object(&self) -> Option<TargetKind> {
+        match self {
+            NodeKind::User => Some(TargetKind::User),
+            NodeKind::Group => Some(TargetKind::Group),
+            NodeKind::Role => Some(TargetKind::Role),
+            NodeKind::Policy => Some(TargetKind::Policy),
+            _ => None,
+        }
+    }
+}
+
 /// One interned node.
 #[derive(Debug, Clone)]
 pub struct Node {

@@ -107,21 +107,16 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
         .iter()
         .map(|&c| compiled.checks[c as usize].target)
         .collect();
-    let seen = |x: Id| {
-        let kind = match universe.node(x).kind {
-            NodeKind::User => TargetKind::User,
-            NodeKind::Role => TargetKind::Role,
-            NodeKind::Group => {
-                return here(x) || named[x as usize] && anywhere.contains(&TargetKind::Group)
+    let seen = |x: Id| match &universe.node(x).kind {
+        NodeKind::Class(kind) => here(x) || anywhere.contains(kind),
+        NodeKind::ClassBut => true,
+        kind => match kind.object() {
+            Some(k @ (TargetKind::User | TargetKind::Role)) => {
+                (here(x) || anywhere.contains(&k)) && (is_mine(x) || named[x as usize])
             }
-            NodeKind::Policy => {
-                return here(x) || named[x as usize] && anywhere.contains(&TargetKind::Policy)
-            }
-            NodeKind::Class(kind) => return here(x) || anywhere.contains(&kind),
-            NodeKind::ClassBut => return true,
-            _ => return here(x),
-        };
-        (here(x) || anywhere.contains(&kind)) && (is_mine(x) || named[x as usize])
+            Some(k) => here(x) || named[x as usize] && anywhere.contains(&k),
+            None => here(x),
+        },
     };
     // A technique's targets are in its user's account, unless its check reaches other
     // accounts.
