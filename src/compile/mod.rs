@@ -60,10 +60,14 @@ pub struct Facts {
     /// Statements with `"Effect": "Allow"` (the others deny).
     pub allows: Vec<Stmt>,
     /// A statement's Action covers a check and its Condition holds in a stance, for every
-    /// holder ([`ANY`]) or for one principal.
+    /// holder ([`ANY`]) or for one holder class ([`Facts::holder_of`]).
     pub applies: Vec<(Stmt, CheckId, Id, bool)>,
-    /// A statement's Resource covers a scope (for every holder or for one principal).
+    /// A statement's Resource covers a scope (for every holder or for one holder class).
     pub on: Vec<(Stmt, Id, Id, bool)>,
+    /// A statement decided per principal: statement, principal, and the holder class the
+    /// principal is in (the first holder with the same outcome), under which the statement's
+    /// `applies` and `on` facts are stored once for all the class's holders.
+    pub holder_of: Vec<(Stmt, Id, Id)>,
     /// A scope and every scope that encloses it, itself included.
     pub within: Vec<(Id, Id)>,
     /// A "class but" scope and its class, for expanding such grants into the class.
@@ -137,6 +141,7 @@ impl Facts {
             allows,
             applies,
             on,
+            holder_of,
             within,
             contains,
             in_class,
@@ -176,6 +181,7 @@ impl Facts {
             allows.len(),
             applies.len(),
             on.len(),
+            holder_of.len(),
             within.len(),
             contains.len(),
             in_class.len(),
@@ -805,7 +811,11 @@ impl<'w> Compiler<'w> {
                         .iter()
                         .flat_map(|c| &c.values)
                         .any(reads_variables);
+                // Holders with the same outcome share one holder class, named by its first
+                // holder: its Applies and On are stored once ([`Facts::holder_of`]).
+                let mut classes: HashMap<Outcome, Id> = HashMap::new();
                 for (holder, context, stanced) in holders {
+                    let mut outcome = Outcome::default();
                     let mut decided: Vec<(Option<&str>, [bool; 2])> = Vec::new();
                     for &c in &checks {
                         let passed_to = match reads_passed_to {
@@ -836,7 +846,7 @@ impl<'w> Compiler<'w> {
                         };
                         for ((_, must), holds) in STANCES.into_iter().zip(holds) {
                             if holds {
-                                self.facts.applies.push((s, c, holder, must));
+                                outcome.applies.push((c, must));
                             }
                         }
                     }
@@ -879,10 +889,19 @@ impl<'w> Compiler<'w> {
                         };
                         for ((_, must), holds) in STANCES.into_iter().zip(holds) {
                             if holds {
-                                self.facts.on.push((s, holder, scope, must));
+                                outcome.on.push((scope, must));
                             }
                         }
                     }
+                    if holder == ANY {
+                        outcome.store(s, ANY, &mut self.facts);
+                        continue;
+                    }
+                    let class = *classes.entry(outcome).or_insert_with_key(|outcome| {
+                        outcome.store(s, holder, &mut self.facts);
+                        holder
+                    });
+                    self.facts.holder_of.push((s, holder, class));
                 }
             }
         }
@@ -1407,8 +1426,24 @@ fn covers_check(statement: &Statement, check: &Check) -> bool {
     statement.action_matches(service, name)
 }
 
-/// Splits a statement's Condition into the clauses that read the target's account (decided
-/// per class, as the target's owner is known only there) and the rest.
+/// What one statement decided per principal gives one holder: the checks it applies to and
+/// the scopes it covers, each with its stance. Holders with the same outcome form a class.
+#[derive(Default, PartialEq, Eq, Hash)]
+struct Outcome {
+    applies: Vec<(CheckId, bool)>,
+    on: Vec<(Id, bool)>,
+}
+
+impl Outcome {
+    /// Stores the outcome as statement `s`'s facts for `holder` (a holder class, or [`ANY`]).
+    fn store(&self, s: Stmt, holder: Id, facts: &mut Facts) {
+        let applies = self.applies.iter().map(|&(c, must)| (s, c, holder, must));
+        facts.applies.extend(applies);
+        let on = self.on.iter().map(|&(x, must)| (s, holder, x, must));
+        facts.on.extend(on);
+    }
+}
+
 fn split_condition(
     statement: &Statement,
 ) -> (

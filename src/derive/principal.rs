@@ -33,6 +33,8 @@ crepe! {
     @input
     pub struct On(Stmt, Id, Id, bool);
     @input
+    pub struct HolderOf(Stmt, Id, Id);
+    @input
     pub struct Within(Id, Id);
     @input
     pub struct Contains(Id, Id);
@@ -98,7 +100,8 @@ crepe! {
 
     // ---- §5 step 5: identity statements that apply to the principal, by effect and scope.
     // A statement held by everyone is stored once (ANY); one decided per principal, per
-    // holder. Each is looked up by its key, never scanned. The grants of statements held by
+    // holder class (HolderOf: the holders with the same outcome share one set of Applies and
+    // On facts). Each is looked up by its key, never scanned. The grants of statements held by
     // everyone are the same for every holder of their policy: they stay with the policy
     // (PolAllow) and are read through InForce, never copied to each principal; the grants
     // decided per principal are the principal's own (OwnAllow). A principal's identity
@@ -106,30 +109,36 @@ crepe! {
     struct PolAllow(Pol, CheckId, Id, bool);
     PolAllow(pol, c, x, m) <- Statement(pol, s), Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
     struct OwnAllow(Id, CheckId, Id, bool);
-    OwnAllow(p, c, x, m) <- InForce(p, pol), Statement(pol, s), Allows(s), Applies(s, c, p, m), On(s, p, x, m);
+    OwnAllow(p, c, x, m) <- InForce(p, pol), Statement(pol, s), Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), On(s, h, x, m);
     struct RawDeny(Id, CheckId, Id, bool);
     RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
-    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, p, m), On(s, p, x, m);
+    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), On(s, h, x, m);
 
     // ---- §5 step 4: the permissions boundary must allow too; its Denies deny.
     struct Bounded(Id);
     Bounded(p) <- Boundary(p, _);
     struct PbHit(Id, Stmt, CheckId, bool);
     PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, ANY, m);
-    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, p, m);
+    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), HolderOf(s, p, h), Applies(s, c, h, m);
     struct PbAllow(Id, CheckId, Id, bool);
     PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, ANY, x, m);
-    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, p, x, m);
+    PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), HolderOf(s, p, h), On(s, h, x, m);
     RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, ANY, x, m);
-    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), On(s, p, x, m);
+    RawDeny(p, c, x, m) <- PbHit(p, s, c, m), !Allows(s), HolderOf(s, p, h), On(s, h, x, m);
 
     // ---- §5 step 2: every SCP level of the caller's account must allow; any SCP Deny denies.
     struct LevelAllow(Level, Id, CheckId, Id, bool);
-    LevelAllow(l, q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), Allows(s), Applies(s, c, q, m), On(s, q, x, m);
+    LevelAllow(l, ANY, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
+    LevelAllow(l, p, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), On(s, h, x, m);
     struct AcctDeny(Acct, CheckId, Id, bool);
     AcctDeny(a, c, x, m) <- ScpLevel(a, l), LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
-    struct ScpDenyFor(Id, CheckId, Id, bool);
-    ScpDenyFor(q, c, x, m) <- LevelPolicy(l, pol), Statement(pol, s), !Allows(s), Applies(s, c, q, m), (q != ANY), On(s, q, x, m), Principal(q, a), ScpLevel(a, l);
+    // An SCP Deny decided per principal: the principal's holder class of each such statement
+    // of its account's levels, and what the statement denies that class. Read through the
+    // pair, never copied to each principal.
+    struct ScpHolder(Id, Stmt, Id);
+    ScpHolder(p, s, h) <- Principal(p, a), ScpLevel(a, l), LevelPolicy(l, pol), Statement(pol, s), !Allows(s), HolderOf(s, p, h);
+    struct ScpDenyOf(Stmt, Id, CheckId, Id, bool);
+    ScpDenyOf(s, h, c, x, m) <- ScpHolder(_, s, h), Applies(s, c, h, m), On(s, h, x, m);
 
     // ---- Candidates: what each principal's identity policies grant, as classes or targets.
     // Same-account checks (§7: PassRole needs the role in the caller's account; IAM objects
@@ -175,7 +184,7 @@ crepe! {
     struct Mention(Id, CheckId, Id, bool);
     Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, t, m), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, t, m), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, t, m), InClass(t, k);
     struct AcctMention(Acct, CheckId, Id, bool);
     AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, t, m), InClass(t, _);
@@ -185,7 +194,7 @@ crepe! {
     // some members) are decided one by one, as are their members.
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), InAcctClass(y, c, k);
-    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpDenyFor(p, c, y, m), InAcctClass(y, c, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), AcctMentionClass(a, c, k, m);
     struct AcctMentionClass(Acct, CheckId, Id, bool);
@@ -203,7 +212,7 @@ crepe! {
     Mention(p, c, t, m) <- Cand(p, c, k, m), OwnAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
     Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpDenyFor(p, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), Excluded(y, t), InClass(t, k);
     AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Excluded(y, t);
     AcctMention(a, c, t, m) <- AcctDeny(a, c, y, m), Excluded(y, t);
 
@@ -211,7 +220,7 @@ crepe! {
     struct Denied(Id, CheckId, Id, bool);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), RawDeny(p, c, y, m);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), Within(x, y), AcctDeny(a, c, y, m);
-    Denied(p, c, x, m) <- Cand(p, c, x, m), !ScpExempt(p), Within(x, y), ScpDenyFor(p, c, y, m);
+    Denied(p, c, x, m) <- Cand(p, c, x, m), !ScpExempt(p), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), Within(x, y);
     struct PbOk(Id, CheckId, Id, bool);
     PbOk(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), Within(x, y), PbAllow(p, c, y, m);
     struct PbMiss(Id, CheckId, Id, bool);
@@ -403,6 +412,7 @@ pub fn run(compiled: &Compiled, f: &Facts) -> Decided {
     rt.extend(f.allows.iter().map(|&s| Allows(s)));
     rt.extend(f.applies.iter().map(|&(s, c, q, m)| Applies(s, c, q, m)));
     rt.extend(f.on.iter().map(|&(s, q, x, m)| On(s, q, x, m)));
+    rt.extend(f.holder_of.iter().map(|&(s, p, h)| HolderOf(s, p, h)));
     rt.extend(f.within.iter().map(|&(x, y)| Within(x, y)));
     rt.extend(f.contains.iter().map(|&(x, y)| Contains(x, y)));
     rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));

@@ -81,7 +81,14 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
     for &(_, s) in &statement {
         statement_in[s as usize] = true;
     }
-    let holds = |s: u32, q: Id| statement_in[s as usize] && (q == ANY || is_mine(q));
+    // A statement decided per principal is read under the holder classes of the shard's
+    // principals.
+    let holder_of = keep(&f.holder_of, |&(s, p, _)| {
+        statement_in[s as usize] && is_mine(p)
+    });
+    let classes: rustc_hash::FxHashSet<(u32, Id)> =
+        holder_of.iter().map(|&(s, _, h)| (s, h)).collect();
+    let holds = |s: u32, q: Id| statement_in[s as usize] && (q == ANY || classes.contains(&(s, q)));
     let on = keep(&f.on, |&(s, q, _, _)| holds(s, q));
     let trust_named = keep(&f.trust_named, |&(_, p, _)| is_mine(p));
     let trust_via_account = keep(&f.trust_via_account, |&(_, p, _)| is_mine(p));
@@ -134,6 +141,7 @@ pub fn facts(compiled: &Compiled, principals: &[Id]) -> Facts {
         statement,
         applies: keep(&f.applies, |&(s, _, q, _)| holds(s, q)),
         on,
+        holder_of,
         scp_level,
         level_policy,
         scp_exempt: keep(&f.scp_exempt, |&p| is_mine(p)),
