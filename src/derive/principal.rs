@@ -227,12 +227,16 @@ crepe! {
     PbMiss(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), !PbOk(p, c, x, m);
     struct CandAcct(Acct, CheckId, Id, bool);
     CandAcct(a, c, x, m) <- Cand(p, c, x, m), Principal(p, a);
+    // A level that allows a check on every resource (FullAWSAccess) allows every candidate;
+    // the others are asked candidate by candidate.
+    struct LevelAll(Level, CheckId, bool);
+    LevelAll(l, c, m) <- LevelAllow(l, ANY, c, y, m), IsAnyScope(y);
     struct LevelOk(Level, CheckId, Id, bool);
-    LevelOk(l, c, x, m) <- CandAcct(a, c, x, m), ScpLevel(a, l), Within(x, y), LevelAllow(l, ANY, c, y, m);
+    LevelOk(l, c, x, m) <- CandAcct(a, c, x, m), ScpLevel(a, l), !LevelAll(l, c, m), Within(x, y), LevelAllow(l, ANY, c, y, m);
     struct LevelOkFor(Level, Id, CheckId, Id, bool);
     LevelOkFor(l, p, c, x, m) <- Cand(p, c, x, m), Within(x, y), LevelAllow(l, p, c, y, m);
     struct ScpMiss(Id, CheckId, Id, bool);
-    ScpMiss(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), ScpLevel(a, l), !LevelOk(l, c, x, m), !LevelOkFor(l, p, c, x, m);
+    ScpMiss(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), ScpLevel(a, l), !LevelAll(l, c, m), !LevelOk(l, c, x, m), !LevelOkFor(l, p, c, x, m);
     @output
     pub struct Guarded(Id, CheckId, Id, bool);
     Guarded(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
@@ -320,7 +324,7 @@ crepe! {
     struct AcctFull(Acct, bool);
     AcctFull(a, m) <- Special(c, special::FULL), CandAcct(a, c, _, m), !AcctFullBlocked(a, m);
     struct AcctFullBlocked(Acct, bool);
-    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), ScpLevel(a, l), !LevelOk(l, c, k, m);
+    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), ScpLevel(a, l), !LevelAll(l, c, m), !LevelOk(l, c, k, m);
     AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), Within(k, y), AcctDeny(a, c, y, m);
 
     // ---- §10 "+any" to oneself: the principal can give itself any permission.
