@@ -8,8 +8,8 @@
 //! target or a whole class (every role of an account, say). A class is decided as a whole
 //! unless some statement of the principal's names one of its members; then its members are
 //! decided one by one. Grants on a whole class reach their targets through *hubs*
-//! ([`principal::HubEdge`], [`organisation::HubTarget`]; [`principal::AssumeHub`],
-//! [`organisation::AssumeHubTarget`]), so a principal allowed `iam:PassRole` on every role
+//! ([`principal::HubEdge`], [`hubs::HubTarget`]; [`principal::AssumeHub`],
+//! [`hubs::AssumeHubTarget`]), so a principal allowed `iam:PassRole` on every role
 //! costs one tuple, not one per role. `sts:AssumeRole` on every role of every account is
 //! decided once, on the *world class* ([`principal::WorldClass`]); the accounts a statement
 //! of the principal names are decided on their own and, when denied, left out of the world
@@ -20,11 +20,13 @@
 //! The program runs in two stages. [`principal`] decides each principal and the edges it
 //! opens; nothing in it reads another principal's decisions, so it runs over [`shard`]s of
 //! principals, on every core, each with tables the size of its shard rather than of the
-//! organisation. [`organisation`] then reads every shard's edges: where each hub leads, and
-//! who can become an administrator, asked backwards from the administrators
+//! organisation; meanwhile [`hubs`] derives where each hub leads, from the input alone.
+//! [`organisation`] then reads every shard's edges and the hubs: who can become an
+//! administrator, asked backwards from the administrators
 //! ([`organisation::Escalates`]), which is linear in the edges. Reachable sets and shortest
 //! paths are walked by [`crate::answer`] over the derived edges.
 
+pub mod hubs;
 pub mod organisation;
 pub mod principal;
 pub mod shard;
@@ -52,8 +54,6 @@ pub const CREATE_ROLE_TECH: Tech = u32::MAX - 1;
 pub struct Derived {
     /// Auxiliary checks decided for a principal (those a technique it may use needs).
     pub needs_aux: Vec<(Id, CheckId)>,
-    /// Nothing but an identity Allow is missing: principal, check, scope.
-    pub guarded: Vec<(Id, CheckId, Id, bool)>,
     /// The principal's policies allow the check on the scope (a target or a whole class).
     pub allowed: Vec<(Id, CheckId, Id, bool)>,
     /// Allowed on every member of the class.
@@ -88,7 +88,6 @@ impl Derived {
     pub fn count(&self) -> usize {
         let Derived {
             needs_aux,
-            guarded,
             allowed,
             class_allowed,
             edges,
@@ -104,7 +103,6 @@ impl Derived {
             escalates,
         } = self;
         needs_aux.len()
-            + guarded.len()
             + allowed.len()
             + class_allowed.len()
             + edges.len()
@@ -135,27 +133,27 @@ pub fn derive(compiled: &Compiled) -> Derived {
 /// does not depend on `most`.
 pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
     let shards = shard::plan(&compiled.facts, most);
-    let mut decided = if let [_] = shards.as_slice() {
-        principal::run(compiled, &compiled.facts)
-    } else {
-        decide_in_parallel(compiled, &shards)
-    };
+    let (hubs, mut decided) = crate::parallel::join(
+        || hubs::run(&compiled.facts),
+        || match shards.as_slice() {
+            [_] => principal::run(compiled, &compiled.facts),
+            _ => decide_in_parallel(compiled, &shards),
+        },
+    );
     fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
         v.sort_unstable();
         v
     }
     // Stage 2 reads the edges; the decisions it does not read are sorted meanwhile.
     let needs_aux = std::mem::take(&mut decided.needs_aux);
-    let guarded = std::mem::take(&mut decided.guarded);
     let allowed = std::mem::take(&mut decided.allowed);
     let class_allowed = std::mem::take(&mut decided.class_allowed);
     let excepts = std::mem::take(&mut decided.excepts);
-    let (escalation, (needs_aux, guarded, allowed, class_allowed, excepts)) = crate::parallel::join(
-        || organisation::run(&compiled.facts, &decided),
+    let (escalation, (needs_aux, allowed, class_allowed, excepts)) = crate::parallel::join(
+        || organisation::run(&compiled.facts, &decided, &hubs),
         || {
             (
                 sorted(needs_aux),
-                sorted(guarded),
                 sorted(allowed),
                 sorted(class_allowed),
                 sorted(excepts),
@@ -167,14 +165,14 @@ pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
             (
                 sorted(decided.edges),
                 sorted(decided.hub_edges),
-                sorted(escalation.hub_targets),
+                hubs.hub_targets,
             )
         },
         || {
             (
                 sorted(decided.assumes),
                 sorted(decided.assume_hubs),
-                sorted(escalation.assume_hub_targets),
+                hubs.assume_hub_targets,
                 sorted(decided.full_admins),
                 sorted(decided.unbounded),
                 sorted(decided.self_admins),
@@ -186,7 +184,6 @@ pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
         rest;
     Derived {
         needs_aux,
-        guarded,
         allowed,
         class_allowed,
         excepts,

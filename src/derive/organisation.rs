@@ -1,10 +1,11 @@
-//! What needs the whole organisation (stage 2 of [`super::derive`]): where each class hub
-//! leads, and who can become an administrator, asked backwards from the administrators over
-//! the edges every shard of [`super::principal`] derived.
+//! What needs the whole organisation (stage 2 of [`super::derive`]): who can become an
+//! administrator, asked backwards from the administrators over the edges every shard of
+//! [`super::principal`] derived and the hubs' targets ([`super::hubs`]).
 
+use super::hubs::Hubs;
 use super::principal::Decided;
 use crate::compile::universe::Id;
-use crate::compile::{gain, Acct, CheckId, Facts, Tech};
+use crate::compile::{gain, Acct, Facts, Tech};
 use crepe::crepe;
 
 crepe! {
@@ -15,29 +16,11 @@ crepe! {
     @input
     pub struct InClass(Id, Id);
     @input
-    pub struct CheckClass(CheckId, Acct, Id);
-    @input
-    pub struct TargetOk(Tech, Id, bool);
-    @input
-    pub struct TechOnAux(Tech);
-    @input
-    pub struct TechCheck(Tech, CheckId);
-    @input
     pub struct TechGain(Tech, u8);
     @input
-    pub struct TrustAccount(Id, Acct, bool);
+    pub struct HubTarget(Tech, Id, Id, bool);
     @input
-    pub struct TrustPublic(Id, bool);
-    @input
-    pub struct TrustPublicFrom(Id, Acct, bool);
-    @input
-    pub struct TrustDenied(Id, Id, bool);
-    @input
-    pub struct RcpBlocked(Id, Acct, bool);
-    @input
-    pub struct Account(Acct);
-    @input
-    pub struct WorldMember(Id, Id);
+    pub struct AssumeHubTarget(Id, Acct, Id, bool);
     @input
     pub struct Edge(Id, Id, Tech, bool);
     @input
@@ -58,22 +41,6 @@ crepe! {
     pub struct Unbounded(Id, bool);
     @input
     pub struct SelfAdmin(Id, Tech, bool);
-
-    // ---- What a class hub leads to (§10), and the roles of a class open to an account (§6).
-    @output
-    pub struct HubTarget(Tech, Id, Id, bool);
-    HubTarget(v, k, t, m) <- TargetOk(v, t, m), InClass(t, k);
-    // Techniques on "some resource" (a function, an instance) lead to the account's roles
-    // that meet the precondition.
-    HubTarget(v, k, t, m) <- TechOnAux(v), TargetOk(v, t, m), Role(t, a), TechCheck(v, c), CheckClass(c, a, k);
-    struct HasTrustDeny(Id);
-    HasTrustDeny(r) <- TrustDenied(r, _, _);
-    @output
-    pub struct AssumeHubTarget(Id, Acct, Id, bool);
-    AssumeHubTarget(k, a, r, m) <- TrustAccount(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
-    AssumeHubTarget(k, a, r, m) <- TrustPublic(r, m), InClass(r, k), Account(a), !HasTrustDeny(r), !RcpBlocked(r, a, m);
-    AssumeHubTarget(k, a, r, m) <- TrustPublicFrom(r, a, m), InClass(r, k), !HasTrustDeny(r), !RcpBlocked(r, a, m);
-    AssumeHubTarget(w, a, r, m) <- AssumeHubTarget(k, a, r, m), WorldMember(k, w);
 
     // ---- Who acts as whom: assume edges and technique edges that yield the target (§6, §10).
     struct ActEdge(Id, Id, bool);
@@ -131,40 +98,28 @@ crepe! {
     HubAdmin(v, k, m) <- Escalates(t, m2), HubTarget(v, k, t, m1), let m = (m1 && m2);
 }
 
-/// What the whole organisation derives: hub targets, class targets of assume hubs, and who
-/// escalates (unsorted).
+/// Who escalates (unsorted).
 pub struct Escalation {
-    pub(super) hub_targets: Vec<(Tech, Id, Id, bool)>,
-    pub(super) assume_hub_targets: Vec<(Id, Acct, Id, bool)>,
     pub(super) escalates: Vec<(Id, bool)>,
 }
 
 /// Runs the program over the organisation's facts and every principal's decisions.
-pub fn run(f: &Facts, d: &Decided) -> Escalation {
+pub fn run(f: &Facts, d: &Decided, hubs: &Hubs) -> Escalation {
     let mut rt = Crepe::new();
     rt.extend(f.principal.iter().map(|&(p, a)| Principal(p, a)));
     rt.extend(f.role.iter().map(|&(r, a)| Role(r, a)));
     rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));
-    rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
-    rt.extend(f.target_ok.iter().map(|&(v, t, m)| TargetOk(v, t, m)));
-    rt.extend(f.tech_on_aux.iter().map(|&v| TechOnAux(v)));
-    rt.extend(f.tech_check.iter().map(|&(v, c)| TechCheck(v, c)));
     rt.extend(f.tech_gain.iter().map(|&(v, g)| TechGain(v, g)));
     rt.extend(
-        f.trust_account
+        hubs.hub_targets
             .iter()
-            .map(|&(r, a, m)| TrustAccount(r, a, m)),
+            .map(|&(v, k, t, m)| HubTarget(v, k, t, m)),
     );
-    rt.extend(f.trust_public.iter().map(|&(r, m)| TrustPublic(r, m)));
     rt.extend(
-        f.trust_public_from
+        hubs.assume_hub_targets
             .iter()
-            .map(|&(r, a, m)| TrustPublicFrom(r, a, m)),
+            .map(|&(k, a, r, m)| AssumeHubTarget(k, a, r, m)),
     );
-    rt.extend(f.trust_denied.iter().map(|&(r, p, m)| TrustDenied(r, p, m)));
-    rt.extend(f.rcp_blocked.iter().map(|&(r, a, m)| RcpBlocked(r, a, m)));
-    rt.extend(f.account.iter().map(|&a| Account(a)));
-    rt.extend(f.world_member.iter().map(|&(k, w)| WorldMember(k, w)));
     rt.extend(d.edges.iter().map(|&(p, t, v, m)| Edge(p, t, v, m)));
     rt.extend(d.hub_edges.iter().map(|&(p, v, k, m)| HubEdge(p, v, k, m)));
     rt.extend(d.assumes.iter().map(|&(p, r, m)| Assumes(p, r, m)));
@@ -187,20 +142,11 @@ pub fn run(f: &Facts, d: &Decided) -> Escalation {
     rt.extend(d.full_admins.iter().map(|&(p, m)| FullAdmin(p, m)));
     rt.extend(d.unbounded.iter().map(|&(p, m)| Unbounded(p, m)));
     rt.extend(d.self_admins.iter().map(|&(p, v, m)| SelfAdmin(p, v, m)));
-    let (hub_targets, assume_hub_targets, escalates) =
-        rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
+    let (escalates,) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
     Escalation {
-        hub_targets: hub_targets
-            .into_iter()
-            .map(|HubTarget(a, b, c, d)| (a, b, c, d))
-            .collect(),
-        assume_hub_targets: assume_hub_targets
-            .into_iter()
-            .map(|AssumeHubTarget(a, b, c, d)| (a, b, c, d))
-            .collect(),
         escalates: escalates
             .into_iter()
-            .map(|Escalates(a, b)| (a, b))
+            .map(|Escalates(p, m)| (p, m))
             .collect(),
     }
 }

@@ -237,14 +237,14 @@ crepe! {
     LevelOkFor(l, p, c, x, m) <- Cand(p, c, x, m), Within(x, y), LevelAllow(l, p, c, y, m);
     struct ScpMiss(Id, CheckId, Id, bool);
     ScpMiss(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), ScpLevel(a, l), !LevelAll(l, c, m), !LevelOk(l, c, x, m), !LevelOkFor(l, p, c, x, m);
-    @output
-    pub struct Guarded(Id, CheckId, Id, bool);
-    Guarded(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
+    // A candidate is *guarded* when nothing denies it and its boundary and SCPs allow it:
+    // `Cand, !Denied, !PbMiss, !ScpMiss`, asked where it is read, never stored (most
+    // candidates are).
     @output
     pub struct Allowed(Id, CheckId, Id, bool);
-    // Nothing denies and an identity statement allows (read here, not stored per candidate).
-    Allowed(p, c, x, m) <- Guarded(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
-    Allowed(p, c, x, m) <- Guarded(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
+    // Guarded, and an identity statement allows (read here, not stored per candidate).
+    Allowed(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
+    Allowed(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
     @output
     pub struct ClassAllowed(Id, CheckId, Id, bool);
     ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k);
@@ -276,9 +276,9 @@ crepe! {
     pub struct Assumes(Id, Id, bool);
     // Same account: a trust naming the caller suffices with no identity permission (its
     // boundary, the SCPs and any Deny still apply, §5).
-    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Guarded(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Cand(p, c, r, m), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Cand(p, c, r, m), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Cand(p, c, r, m), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     // Otherwise (another account, or a trust naming only the account): the trust and the
     // caller's own Allow of sts:AssumeRole on the role.
     struct AllowedRole(Id, Id, bool);
@@ -318,7 +318,7 @@ crepe! {
     FullAdmin(p, m) <- Special(c, special::FULL), Allowed(p, c, _, m);
     @output
     pub struct Unbounded(Id, bool);
-    Unbounded(p, m) <- Special(c, special::FULL), Guarded(p, c, _, m);
+    Unbounded(p, m) <- Special(c, special::FULL), Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
     struct GroupFull(Id, bool);
     GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), Special(c, special::FULL), On(s, ANY, x, m), IsAnyScope(x);
     struct AcctFull(Acct, bool);
@@ -350,7 +350,6 @@ crepe! {
 #[derive(Debug, Default)]
 pub struct Decided {
     pub(super) needs_aux: Vec<(Id, CheckId)>,
-    pub(super) guarded: Vec<(Id, CheckId, Id, bool)>,
     pub(super) allowed: Vec<(Id, CheckId, Id, bool)>,
     pub(super) class_allowed: Vec<(Id, CheckId, Id, bool)>,
     pub(super) excepts: Vec<(Id, CheckId, Id, bool)>,
@@ -371,7 +370,6 @@ impl Decided {
     pub fn append(&mut self, other: Decided) {
         let Decided {
             mut needs_aux,
-            mut guarded,
             mut allowed,
             mut class_allowed,
             mut excepts,
@@ -387,7 +385,6 @@ impl Decided {
             mut self_admins,
         } = other;
         self.needs_aux.append(&mut needs_aux);
-        self.guarded.append(&mut guarded);
         self.allowed.append(&mut allowed);
         self.class_allowed.append(&mut class_allowed);
         self.excepts.append(&mut excepts);
@@ -475,7 +472,6 @@ pub fn run(compiled: &Compiled, f: &Facts) -> Decided {
     }
     let (
         needs_aux,
-        guarded,
         allowed,
         class_allowed,
         excepts,
@@ -492,10 +488,6 @@ pub fn run(compiled: &Compiled, f: &Facts) -> Decided {
     ) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
     Decided {
         needs_aux: needs_aux.into_iter().map(|NeedsAux(a, b)| (a, b)).collect(),
-        guarded: guarded
-            .into_iter()
-            .map(|Guarded(a, b, c, d)| (a, b, c, d))
-            .collect(),
         allowed: allowed
             .into_iter()
             .map(|Allowed(a, b, c, d)| (a, b, c, d))
