@@ -1368,23 +1368,33 @@ impl<'w> Compiler<'w> {
     /// Which roles trust which service principals for `sts:AssumeRole`, in each stance.
     fn trusted_services(&self) -> HashMap<(Id, &'static str), [bool; 2]> {
         let mut out: HashMap<(Id, &'static str), [bool; 2]> = HashMap::new();
-        let services: Vec<&'static str> = TECHNIQUES
+        let mut services: Vec<&'static str> = TECHNIQUES
             .iter()
             .filter_map(|t| match t.precondition {
                 Precondition::TrustsService(s) | Precondition::InInstanceProfile(s) => Some(s),
                 _ => None,
             })
             .collect();
+        services.sort_unstable();
+        services.dedup();
         for account in &self.world.accounts {
+            // Each service's request context in each stance, made once for the account.
+            let callers: Vec<(&'static str, Caller, [Context; 2])> = services
+                .iter()
+                .map(|&service| {
+                    let caller = Caller::Service(service.to_string());
+                    let contexts = STANCES
+                        .map(|(stance, _)| self.outside_context(&caller, &account.id, stance));
+                    (service, caller, contexts)
+                })
+                .collect();
             for role in &account.roles {
                 let Some(trust) = &role.trust else { continue };
                 let r = self.universe.lookup(&role.arn).expect("inventoried");
                 let fields = Fields::split(&role.arn);
-                for &service in &services {
-                    let caller = Caller::Service(service.to_string());
-                    for (stance, must) in STANCES {
-                        let ctx = self.outside_context(&caller, &account.id, stance);
-                        let view = assume_role_view(&caller, fields, &ctx);
+                for (service, caller, contexts) in &callers {
+                    for ((_, must), ctx) in STANCES.into_iter().zip(contexts) {
+                        let view = assume_role_view(caller, fields, ctx);
                         let applies = |effect: Effect| {
                             trust
                                 .policy
@@ -1393,7 +1403,7 @@ impl<'w> Compiler<'w> {
                                 .any(|s| s.effect == effect && s.applies(&view).is_some())
                         };
                         if applies(Effect::Allow) && !applies(Effect::Deny) {
-                            out.entry((r, service)).or_default()[usize::from(must)] = true;
+                            out.entry((r, *service)).or_default()[usize::from(must)] = true;
                         }
                     }
                 }
