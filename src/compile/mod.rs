@@ -744,119 +744,59 @@ impl<'w> Compiler<'w> {
             .collect();
         let account_of: HashMap<Id, Acct> = self.facts.principal.iter().copied().collect();
         let empty = Context::new();
-        // Each holder's context in the two stances, made once.
-        let known = self.organization_known;
-        let in_stances =
-            |context: &Context| STANCES.map(|(stance, _)| context.clone().symbolic(stance, known));
-        let stanced: Vec<[Context; 2]> = self
-            .principals
-            .iter()
-            .map(|h| in_stances(&h.context))
-            .collect();
-        let empty_stanced = in_stances(&empty);
-        for pol in 0..self.documents.len() {
+        // What each statement's Action and Condition decide reads the model alone: planned
+        // per document on every core. Scopes are interned in the universe as they are met,
+        // so they follow, in document order.
+        let documents: Vec<usize> = (0..self.documents.len()).collect();
+        let planner = Planner {
+            documents: &self.documents,
+            checks: &self.checks,
+            holders: &self.holders,
+            principals: &self.principals,
+            holder_index: &holder_index,
+            known: self.organization_known,
+        };
+        let planned = crate::parallel::map(&documents, || (), |_, &pol| planner.plan(pol));
+        for (pol, plans) in planned.into_iter().enumerate() {
             let document = self.documents[pol].clone();
-            for (index, statement) in document.policy.statements.iter().enumerate() {
-                let checks: Vec<CheckId> = (0..self.checks.len() as CheckId)
-                    .filter(|&c| covers_check(statement, &self.checks[c as usize]))
-                    .collect();
-                if checks.is_empty() {
-                    continue;
-                }
+            for plan in plans {
+                let statement = &document.policy.statements[plan.index];
                 let s = self.statements.len() as Stmt;
                 self.statements.push(StatementSite {
                     document: document.clone(),
-                    index,
+                    index: plan.index,
                 });
                 self.facts.statement.push((pol as Pol, s));
                 if statement.effect == Effect::Allow {
                     self.facts.allows.push(s);
                 }
-                let per_principal = statement.condition.keys().any(reads_principal)
-                    || statement
-                        .resource
-                        .as_ref()
-                        .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
-                let holders: Vec<(Id, &Context, &[Context; 2])> = if per_principal {
-                    self.holders[pol]
-                        .iter()
-                        .map(|id| {
-                            let h = holder_index[id];
-                            (*id, &self.principals[h].context, &stanced[h])
-                        })
-                        .collect()
-                } else {
-                    vec![(ANY, &empty, &empty_stanced)]
-                };
-                let (rest, by_owner) = split_condition(statement);
-                // Only sts:AssumeRole reaches another account's targets (§7); for the other
-                // checks, scopes outside the holders' accounts can never be a candidate.
-                let cross = checks
-                    .iter()
-                    .any(|&c| self.checks[c as usize] == techniques::ASSUME);
                 // A statement held by everyone: the accounts of the policy's holders.
-                let policy_accounts: HashSet<Acct> = match cross || per_principal {
+                let policy_accounts: HashSet<Acct> = match plan.cross || plan.per_principal {
                     true => HashSet::new(),
                     false => self.holders[pol]
                         .iter()
                         .filter_map(|h| account_of.get(h).copied())
                         .collect(),
                 };
-                // The condition in each stance depends on the check only through the service
-                // it passes a role to, and only if it reads that key: decided once per such
-                // service, or once for all.
-                let reads_passed_to = rest.keys().any(|k| k == "iam:passedtoservice")
-                    || rest
-                        .clauses
-                        .iter()
-                        .flat_map(|c| &c.values)
-                        .any(reads_variables);
                 // Holders with the same outcome share one holder class, named by its first
                 // holder: its Applies and On are stored once ([`Facts::holder_of`]).
                 let mut classes: HashMap<Outcome, Id> = HashMap::new();
-                for (holder, context, stanced) in holders {
-                    let mut outcome = Outcome::default();
-                    let mut decided: Vec<(Option<&str>, [bool; 2])> = Vec::new();
-                    for &c in &checks {
-                        let passed_to = match reads_passed_to {
-                            true => self.checks[c as usize].passed_to,
-                            false => None,
-                        };
-                        let holds = match decided.iter().find(|(p, _)| *p == passed_to) {
-                            Some(&(_, holds)) => holds,
-                            None => {
-                                let holds = match passed_to {
-                                    _ if rest.clauses.is_empty() => [true; 2],
-                                    None => stanced
-                                        .each_ref()
-                                        .map(|ctx| rest.holds_in(ctx, statement.effect)),
-                                    Some(service) => STANCES.map(|(stance, _)| {
-                                        let mut ctx = context.clone();
-                                        ctx.insert(
-                                            "iam:PassedToService",
-                                            ContextValue::Single(service.into()),
-                                        );
-                                        let ctx = ctx.symbolic(stance, known);
-                                        rest.holds_in(&ctx, statement.effect)
-                                    }),
-                                };
-                                decided.push((passed_to, holds));
-                                holds
-                            }
-                        };
-                        for ((_, must), holds) in STANCES.into_iter().zip(holds) {
-                            if holds {
-                                outcome.applies.push((c, must));
-                            }
-                        }
-                    }
+                for (holder, applies) in plan.holders {
+                    let context = match holder {
+                        ANY => &empty,
+                        _ => &self.principals[holder_index[&holder]].context,
+                    };
+                    let mut outcome = Outcome {
+                        applies,
+                        on: Vec::new(),
+                    };
                     let mut scopes = self.inventory.scopes(
                         &mut self.universe,
                         statement,
                         context,
-                        by_owner.is_some(),
+                        plan.by_owner.is_some(),
                     );
-                    if !cross {
+                    if !plan.cross {
                         let holder_account = account_of.get(&holder);
                         let universe = &self.universe;
                         scopes.retain(|&x| match universe.node(x).account {
@@ -870,7 +810,7 @@ impl<'w> Compiler<'w> {
                     // The clauses on the target's account, decided once per owner.
                     let mut by_account: HashMap<Option<u32>, [bool; 2]> = HashMap::new();
                     for scope in scopes {
-                        let holds = match &by_owner {
+                        let holds = match &plan.by_owner {
                             None => [true; 2],
                             Some(condition) => {
                                 let owner = self.universe.node(scope).account;
@@ -1434,6 +1374,134 @@ fn covers_check(statement: &Statement, check: &Check) -> bool {
     }
     let (service, name) = check.action.split_once(':').expect("service:Action");
     statement.action_matches(service, name)
+}
+
+/// What [`Planner::plan`] reads: the documents, the checks, and who holds what.
+struct Planner<'c> {
+    documents: &'c [Document],
+    checks: &'c [Check],
+    holders: &'c [Vec<Id>],
+    principals: &'c [Holder],
+    holder_index: &'c HashMap<Id, usize>,
+    known: bool,
+}
+
+impl Planner<'_> {
+    /// What document `pol`'s statements decide without their scopes: the checks each
+    /// covers, and, for every holder (or [`ANY`]), those its Condition applies to in each
+    /// stance. Statements that cover no check are left out.
+    fn plan(&self, pol: usize) -> Vec<Planned> {
+        let known = self.known;
+        let in_stances =
+            |context: &Context| STANCES.map(|(stance, _)| context.clone().symbolic(stance, known));
+        let document = &self.documents[pol];
+        let mut plans = Vec::new();
+        // The holders' contexts in the two stances, made once for the document.
+        let mut stanced: HashMap<Id, [Context; 2]> = HashMap::new();
+        let empty = Context::new();
+        let empty_stanced = in_stances(&empty);
+        for (index, statement) in document.policy.statements.iter().enumerate() {
+            let checks: Vec<CheckId> = (0..self.checks.len() as CheckId)
+                .filter(|&c| covers_check(statement, &self.checks[c as usize]))
+                .collect();
+            if checks.is_empty() {
+                continue;
+            }
+            let per_principal = statement.condition.keys().any(reads_principal)
+                || statement
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
+            let holders: Vec<Id> = match per_principal {
+                true => self.holders[pol].clone(),
+                false => vec![ANY],
+            };
+            let (rest, by_owner) = split_condition(statement);
+            // Only sts:AssumeRole reaches another account's targets (§7); for the other
+            // checks, scopes outside the holders' accounts can never be a candidate.
+            let cross = checks
+                .iter()
+                .any(|&c| self.checks[c as usize] == techniques::ASSUME);
+            // The condition in each stance depends on the check only through the service
+            // it passes a role to, and only if it reads that key: decided once per such
+            // service, or once for all.
+            let reads_passed_to = rest.keys().any(|k| k == "iam:passedtoservice")
+                || rest
+                    .clauses
+                    .iter()
+                    .flat_map(|c| &c.values)
+                    .any(reads_variables);
+            let mut decided_holders = Vec::with_capacity(holders.len());
+            for holder in holders {
+                let (context, stanced) = match holder {
+                    ANY => (&empty, &empty_stanced),
+                    _ => {
+                        let context = &self.principals[self.holder_index[&holder]].context;
+                        let stanced = stanced.entry(holder).or_insert_with(|| in_stances(context));
+                        (context, &*stanced)
+                    }
+                };
+                let mut applies = Vec::new();
+                let mut decided: Vec<(Option<&str>, [bool; 2])> = Vec::new();
+                for &c in &checks {
+                    let passed_to = match reads_passed_to {
+                        true => self.checks[c as usize].passed_to,
+                        false => None,
+                    };
+                    let holds = match decided.iter().find(|(p, _)| *p == passed_to) {
+                        Some(&(_, holds)) => holds,
+                        None => {
+                            let holds = match passed_to {
+                                _ if rest.clauses.is_empty() => [true; 2],
+                                None => stanced
+                                    .each_ref()
+                                    .map(|ctx| rest.holds_in(ctx, statement.effect)),
+                                Some(service) => STANCES.map(|(stance, _)| {
+                                    let mut ctx = context.clone();
+                                    ctx.insert(
+                                        "iam:PassedToService",
+                                        ContextValue::Single(service.into()),
+                                    );
+                                    let ctx = ctx.symbolic(stance, known);
+                                    rest.holds_in(&ctx, statement.effect)
+                                }),
+                            };
+                            decided.push((passed_to, holds));
+                            holds
+                        }
+                    };
+                    for ((_, must), holds) in STANCES.into_iter().zip(holds) {
+                        if holds {
+                            applies.push((c, must));
+                        }
+                    }
+                }
+                decided_holders.push((holder, applies));
+            }
+            plans.push(Planned {
+                index,
+                per_principal,
+                cross,
+                by_owner,
+                holders: decided_holders,
+            });
+        }
+        plans
+    }
+}
+
+/// A statement of a document as [`Planner::plan`] decides it, before its scopes.
+struct Planned {
+    /// The statement's index in its document.
+    index: usize,
+    /// Decided per principal that holds it (else once, for [`ANY`]).
+    per_principal: bool,
+    /// One of its checks reaches roles of other accounts (`sts:AssumeRole`).
+    cross: bool,
+    /// The clauses on the target's account, decided per scope.
+    by_owner: Option<crate::policy::condition::Condition>,
+    /// Each holder (or [`ANY`]) and the checks the Condition applies to, with the stance.
+    holders: Vec<(Id, Vec<(CheckId, bool)>)>,
 }
 
 /// What one statement decided per principal gives one holder: the checks it applies to and
