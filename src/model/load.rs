@@ -102,19 +102,39 @@ pub fn load_paths_with(
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .collect();
     let total = sizes.iter().sum();
+    // Files are read and their JSON parsed on every core; what they hold is then added to
+    // the world one file after the other, in the order given (and so is the first error).
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let texts = crate::parallel::map(
+        &files,
+        || (),
+        |_, file| read_input(file).map(Arc::<str>::from),
+    );
+    let items: Vec<usize> = (0..files.len()).collect();
+    let parsed = crate::parallel::map(
+        &items,
+        || (),
+        |_, &i| texts[i].as_ref().ok().map(|text| parse(&names[i], text)),
+    );
     let mut done = 0;
     let mut world = World::default();
-    for (file, size) in files.iter().zip(sizes) {
+    for (i, parsed) in parsed.into_iter().enumerate() {
         report(&Progress {
-            file: Some(file.clone()),
+            file: Some(files[i].clone()),
             done,
             total,
         });
-        let text: Arc<str> = read_input(file)?.into();
+        let text = match &texts[i] {
+            Ok(text) => text.clone(),
+            Err(e) => return Err(LoadError(e.0.clone())),
+        };
         let before = world.diagnostics.len();
-        load_text(&file.display().to_string(), text, &mut world)?;
+        match parsed.expect("parsed when read") {
+            Parsed::Text => crate::lang::load(&names[i], text, &mut world),
+            Parsed::Json(value) => load_json(&names[i], text, &value?, &mut world)?,
+        }
         refuse_over_limits(&world, before)?;
-        done += size;
+        done += sizes[i];
     }
     authdetails::resolve(&mut world);
     organizations::resolve(&mut world);
@@ -140,16 +160,30 @@ pub fn load_str(name: &str, text: &str) -> Result<World, LoadError> {
 /// Loads one source from its text: a `.iam` file in the text language (by its name), else
 /// JSON recognised by its content.
 pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), LoadError> {
+    match parse(name, &text) {
+        Parsed::Text => crate::lang::load(name, text.clone(), world),
+        Parsed::Json(value) => load_json(name, text.clone(), &value?, world)?,
+    }
+    Ok(())
+}
+
+/// A source as read before it is added to a world: text of the iamlog language, or JSON.
+enum Parsed<'t> {
+    Text,
+    Json(Result<crate::json::Json<'t>, LoadError>),
+}
+
+/// Parses `text` (named like a file: `.iam` for the text language, read later).
+fn parse<'t>(name: &str, text: &'t str) -> Parsed<'t> {
     if name.ends_with(".iam") {
-        crate::lang::load(name, text, world);
-        return Ok(());
+        return Parsed::Text;
     }
     // Strict: a repeated key is an error wherever it is (a policy document's `Effect` given
     // twice must not be read as its last value), and so is nesting past the limit.
-    let value = crate::json::Json::parse(&text).map_err(|e| {
+    Parsed::Json(crate::json::Json::parse(text).map_err(|e| {
         let place = if e.message.starts_with("duplicate key") {
-            let offset = crate::json::offset_of(&text, e.line, e.column);
-            format!(" {}", crate::json::duplicate_place(&text, offset))
+            let offset = crate::json::offset_of(text, e.line, e.column);
+            format!(" {}", crate::json::duplicate_place(text, offset))
         } else {
             String::new()
         };
@@ -157,13 +191,22 @@ pub fn load_text(name: &str, text: Arc<str>, world: &mut World) -> Result<(), Lo
             "{name}:{}:{}: invalid JSON: {}{place}",
             e.line, e.column, e.message
         ))
-    })?;
-    if organizations::looks_like(&value) {
-        organizations::load(name, text.clone(), &value, world);
-    } else if authdetails::looks_like(&value) {
-        authdetails::load(name, text.clone(), &value, world);
-    } else if resources::looks_like(&value) {
-        resources::load(name, text.clone(), &value, world);
+    }))
+}
+
+/// Adds the JSON source `value` (the parse of `text`) to `world`, by what it holds.
+fn load_json(
+    name: &str,
+    text: Arc<str>,
+    value: &crate::json::Json<'_>,
+    world: &mut World,
+) -> Result<(), LoadError> {
+    if organizations::looks_like(value) {
+        organizations::load(name, text, value, world);
+    } else if authdetails::looks_like(value) {
+        authdetails::load(name, text, value, world);
+    } else if resources::looks_like(value) {
+        resources::load(name, text, value, world);
     } else {
         return Err(unknown(name, &text));
     }
