@@ -128,6 +128,31 @@ fn every_technique_escalates_and_its_twin_does_not() {
     }
 }
 
+/// A path whose steps are only named is the explained path without the statements and the
+/// conditions the policy core finds (what a technique assumes is kept).
+#[test]
+fn named_steps_are_the_explained_steps_without_what_the_policy_core_finds() {
+    use iamlog::answer::Steps;
+    let mut with_statements = 0;
+    for (name, grant, rest, _) in techniques() {
+        let a = common::analysis(&account(&grant, &rest));
+        let attacker = a.resolve("user/attacker", None).expect("an attacker");
+        let explained = a.escalation(attacker).expect("an escalation");
+        let mut expected = explained.clone();
+        for step in &mut expected.path {
+            step.statements.clear();
+            step.conditions.retain(|c| c.starts_with("assumes "));
+        }
+        let named = a.escalation_with(attacker, Steps::Named);
+        assert_eq!(named, Some(expected), "{name}");
+        with_statements += usize::from(explained.path.iter().any(|s| !s.statements.is_empty()));
+    }
+    assert!(
+        with_statements > 10,
+        "explained paths name their statements"
+    );
+}
+
 /// Who reaches what, as lines.
 fn reach(text: &str, from: &str) -> String {
     let a = common::analysis(text);

@@ -7,7 +7,7 @@
 //! edges; a path is then read forwards, one edge that keeps to the distance at a time.
 
 use super::graph::Via;
-use super::{Analysis, Escalation, Step};
+use super::{Analysis, Escalation, Step, Steps};
 use crate::compile::universe::Id;
 use crate::compile::Tech;
 
@@ -143,7 +143,7 @@ impl Analysis {
     }
 
     /// The shortest escalation path of `p` within `d`, read forwards from the distances.
-    pub(super) fn escalation_path(&self, p: Id, d: &Distances) -> Option<Escalation> {
+    pub(super) fn escalation_path(&self, p: Id, d: &Distances, steps: Steps) -> Option<Escalation> {
         let dist = |x: u32| d.dist[x as usize];
         if self.full_admins.contains_key(&p) || dist(p) == FAR {
             return None;
@@ -152,7 +152,7 @@ impl Analysis {
         let mut x = p;
         loop {
             if let Some((_, end)) = d.ends[x as usize].filter(|&(c, _)| c == dist(x)) {
-                self.push_end(&mut path, x, end);
+                self.push_end(&mut path, x, end, steps);
                 break;
             }
             let (mut y, via) = d.next[x as usize].expect("a node off the ends has a next");
@@ -160,7 +160,7 @@ impl Analysis {
                 // Through a hub: the step is to its member, by the edge that entered it.
                 (y, _) = d.next[y as usize].expect("a hub off the ends has a next");
             }
-            path.push(self.explained(StepKey::Edge(x, y, via)));
+            path.push(self.explained(StepKey::Edge(x, y, via), steps));
             x = y;
         }
         Some(Escalation {
@@ -170,8 +170,15 @@ impl Analysis {
     }
 
     /// The step `key` names, explained once: the paths of many principals run on through
-    /// the same principals (explaining a step decides requests with the policy core).
-    fn explained(&self, key: StepKey) -> Step {
+    /// the same principals (explaining a step decides requests with the policy core). A
+    /// step only named is not kept (it costs little).
+    fn explained(&self, key: StepKey, steps: Steps) -> Step {
+        if steps == Steps::Named {
+            return match key {
+                StepKey::Edge(from, to, via) => self.step(from, to, via, steps),
+                StepKey::SelfAdmin(q, v) => self.self_step(q, v, steps),
+            };
+        }
         let kept = self
             .explained
             .lock()
@@ -181,8 +188,8 @@ impl Analysis {
             return step;
         }
         let step = match key {
-            StepKey::Edge(from, to, via) => self.step(from, to, via),
-            StepKey::SelfAdmin(q, v) => self.self_step(q, v),
+            StepKey::Edge(from, to, via) => self.step(from, to, via, steps),
+            StepKey::SelfAdmin(q, v) => self.self_step(q, v, steps),
         };
         if let Ok(mut explained) = self.explained.lock() {
             explained.insert(key, step.clone());
@@ -191,18 +198,18 @@ impl Analysis {
     }
 
     /// The steps that end a path at `q`.
-    fn push_end(&self, path: &mut Vec<Step>, q: Id, end: End) {
+    fn push_end(&self, path: &mut Vec<Step>, q: Id, end: End, steps: Steps) {
         match end {
             End::Admin => {}
-            End::SelfAdmin(v) => path.push(self.explained(StepKey::SelfAdmin(q, v))),
+            End::SelfAdmin(v) => path.push(self.explained(StepKey::SelfAdmin(q, v), steps)),
             End::Writes(t, v, via) => {
-                path.push(self.explained(StepKey::Edge(q, t, Via::Technique(v))));
-                path.push(self.explained(StepKey::Edge(q, t, via)));
+                path.push(self.explained(StepKey::Edge(q, t, Via::Technique(v)), steps));
+                path.push(self.explained(StepKey::Edge(q, t, via), steps));
                 path.push(self.holds_written(t));
             }
             End::WrittenBy(w, v, via) => {
-                path.push(self.explained(StepKey::Edge(q, w, via)));
-                path.push(self.explained(StepKey::Edge(w, q, Via::Technique(v))));
+                path.push(self.explained(StepKey::Edge(q, w, via), steps));
+                path.push(self.explained(StepKey::Edge(w, q, Via::Technique(v)), steps));
                 path.push(self.holds_written(q));
             }
         }

@@ -74,6 +74,19 @@ pub struct CrossAccess {
     pub callers: Vec<(String, bool)>,
 }
 
+/// How the steps of an escalation path are given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Steps {
+    /// With the statements behind each step and the conditions that gate it (the policy
+    /// core decides each step's requests).
+    #[default]
+    Explained,
+    /// Only named: who acts as whom, by which technique and actions; `statements` are left
+    /// empty and `conditions` hold only what the technique assumes (whether a condition
+    /// gates the path is still told, by [`Escalation::conditional`]).
+    Named,
+}
+
 /// One step of a path: who acts, as whom, how, and on what conditions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
@@ -581,13 +594,13 @@ impl Analysis {
         Some(
             hops?
                 .into_iter()
-                .map(|(from, to, via)| self.step(from, to, via))
+                .map(|(from, to, via)| self.step(from, to, via, Steps::Explained))
                 .collect(),
         )
     }
 
     /// One step, explained by the policy core.
-    fn step(&self, from: Id, to: Id, via: Via) -> Step {
+    fn step(&self, from: Id, to: Id, via: Via, steps: Steps) -> Step {
         let checks: Vec<Check> = match via {
             Via::Assume => vec![ASSUME],
             Via::Technique(v) => {
@@ -601,7 +614,8 @@ impl Analysis {
         let technique = via_name(via);
         let mut statements = Vec::new();
         let mut conditions = Vec::new();
-        if let Some(caller) = self.caller(from) {
+        let caller = (steps == Steps::Explained).then(|| self.caller(from));
+        if let Some(caller) = caller.flatten() {
             for check in &checks {
                 let resource = if check.target == TargetKind::Aux {
                     "*"
@@ -632,14 +646,19 @@ impl Analysis {
     /// How `p` can become an administrator, if it is not one: the shortest way, preferring
     /// one without conditions.
     pub fn escalation(&self, p: Id) -> Option<Escalation> {
+        self.escalation_with(p, Steps::Explained)
+    }
+
+    /// [`Analysis::escalation`], its steps explained or only named.
+    pub fn escalation_with(&self, p: Id, steps: Steps) -> Option<Escalation> {
         if self.full_admins.contains_key(&p) {
             return None;
         }
         let [must, all] = self
             .distances
             .get_or_init(|| [self.distances(true), self.distances(false)]);
-        self.escalation_path(p, must)
-            .or_else(|| self.escalation_path(p, all))
+        self.escalation_path(p, must, steps)
+            .or_else(|| self.escalation_path(p, all, steps))
     }
 
     /// The last step of a write-then-act path: the written principal holds any policy.
@@ -654,7 +673,7 @@ impl Analysis {
         }
     }
 
-    fn self_step(&self, q: Id, v: Tech) -> Step {
+    fn self_step(&self, q: Id, v: Tech, steps: Steps) -> Step {
         if v == CREATE_ROLE_TECH {
             let mut step = Step {
                 from: self.arn(q).to_string(),
@@ -667,7 +686,8 @@ impl Analysis {
                 conditions: Vec::new(),
                 statements: Vec::new(),
             };
-            if let Some(caller) = self.caller(q) {
+            let caller = (steps == Steps::Explained).then(|| self.caller(q));
+            if let Some(caller) = caller.flatten() {
                 let (s, c) = explain::explain(&self.world, &caller, "iam:CreateRole", "*", None);
                 step.statements = s;
                 step.conditions = c;
@@ -712,7 +732,7 @@ impl Analysis {
             }
             _ => None,
         };
-        let mut step = self.step(q, target.unwrap_or(q), Via::Technique(v));
+        let mut step = self.step(q, target.unwrap_or(q), Via::Technique(v), steps);
         step.to = "admin".into();
         step
     }

@@ -2,7 +2,7 @@
 //! risk (the JSON shape is part of the contract: see README "analyze --format json").
 
 use super::graph::Walk;
-use super::{Analysis, CrossAccess, Escalation, Reached, ReachedClass};
+use super::{Analysis, CrossAccess, Escalation, Reached, ReachedClass, Steps};
 use crate::compile::techniques::NOT_MODELLED;
 use crate::compile::universe::{Id, NodeKind};
 use serde::Serialize;
@@ -94,6 +94,12 @@ impl Analysis {
 
     /// The report, with reachable lists as `reach` says.
     pub fn report_with(&self, reach: ReachList) -> Report {
+        self.report_with_steps(reach, Steps::Explained)
+    }
+
+    /// The report, with reachable lists as `reach` says and escalation steps as `steps`
+    /// says (a report read without its steps' statements need not explain them).
+    pub fn report_with_steps(&self, reach: ReachList, steps: Steps) -> Report {
         let ids = self.principals();
         let chunks: Vec<&[Id]> = ids.chunks(REPORT_CHUNK).collect();
         let walks = || (Walk::new(&self.graph), Walk::new(&self.graph));
@@ -101,7 +107,8 @@ impl Analysis {
             let mut principals = Vec::with_capacity(chunk.len());
             let mut findings = Vec::new();
             for &p in *chunk {
-                principals.push(self.principal_report(p, reach, all, must, &mut findings));
+                let report = self.principal_report(p, reach, steps, all, must, &mut findings);
+                principals.push(report);
             }
             (principals, findings)
         });
@@ -176,6 +183,7 @@ impl Analysis {
         &self,
         p: Id,
         reach: ReachList,
+        steps: Steps,
         all: &mut Walk,
         must: &mut Walk,
         findings: &mut Vec<Finding>,
@@ -183,7 +191,7 @@ impl Analysis {
         let node = self.compiled.universe.node(p);
         let arn = node.name.clone();
         let admin = self.is_admin(p);
-        let escalation = self.escalation(p);
+        let escalation = self.escalation_with(p, steps);
         let incomplete = self.assumed_for(p, escalation.as_ref());
         let (reachable, reachable_classes) = if reach == ReachList::None {
             Default::default()

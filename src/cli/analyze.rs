@@ -4,7 +4,7 @@ use super::graph::GraphFormat;
 use super::UsageError;
 use crate::answer::render::{drawing, sarif};
 use crate::answer::report::ReachList;
-use crate::answer::Analysis;
+use crate::answer::{Analysis, Steps};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -99,7 +99,14 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         ReportFormat::Json => args.reachable,
         _ => ReachList::None,
     };
-    let report = super::progress::during("building the report", || analysis.report_with(reach));
+    // The text report shows the statements behind each step only with --explain.
+    let steps = match args.format {
+        ReportFormat::Text if !args.explain => Steps::Named,
+        _ => Steps::Explained,
+    };
+    let report = super::progress::during("building the report", || {
+        analysis.report_with_steps(reach, steps)
+    });
     let now = lap("report", now);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let written = match args.format {
