@@ -748,7 +748,15 @@ impl<'w> Compiler<'w> {
         // per document on every core. Scopes are interned in the universe as they are met,
         // so they follow, in document order.
         let documents: Vec<usize> = (0..self.documents.len()).collect();
+        // Each holder's context in the two stances, made once.
+        let known = self.organization_known;
+        let stanced = crate::parallel::map(
+            &self.principals,
+            || (),
+            |_, h| STANCES.map(|(stance, _)| h.context.clone().symbolic(stance, known)),
+        );
         let planner = Planner {
+            stanced: &stanced,
             documents: &self.documents,
             checks: &self.checks,
             holders: &self.holders,
@@ -781,6 +789,13 @@ impl<'w> Compiler<'w> {
                 // Holders with the same outcome share one holder class, named by its first
                 // holder: its Applies and On are stored once ([`Facts::holder_of`]).
                 let mut classes: HashMap<Outcome, Id> = HashMap::new();
+                // Without policy variables in its Resource, a statement covers the same
+                // scopes for every holder: they are found once for each holder's account.
+                let varies = statement
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
+                let mut by_holder_account: HashMap<Option<Acct>, Vec<Id>> = HashMap::new();
                 for (holder, applies) in plan.holders {
                     let context = match holder {
                         ANY => &empty,
@@ -790,23 +805,33 @@ impl<'w> Compiler<'w> {
                         applies,
                         on: Vec::new(),
                     };
-                    let mut scopes = self.inventory.scopes(
-                        &mut self.universe,
-                        statement,
-                        context,
-                        plan.by_owner.is_some(),
-                    );
-                    if !plan.cross {
-                        let holder_account = account_of.get(&holder);
-                        let universe = &self.universe;
-                        scopes.retain(|&x| match universe.node(x).account {
-                            None => true,
-                            Some(a) => match holder_account {
-                                Some(&h) => h == a,
-                                None => policy_accounts.contains(&a),
-                            },
-                        });
-                    }
+                    let holder_account = account_of.get(&holder).copied();
+                    let kept = match by_holder_account.get(&holder_account) {
+                        Some(kept) if !varies => kept.clone(),
+                        _ => {
+                            let mut scopes = self.inventory.scopes(
+                                &mut self.universe,
+                                statement,
+                                context,
+                                plan.by_owner.is_some(),
+                            );
+                            if !plan.cross {
+                                let universe = &self.universe;
+                                scopes.retain(|&x| match universe.node(x).account {
+                                    None => true,
+                                    Some(a) => match holder_account {
+                                        Some(h) => h == a,
+                                        None => policy_accounts.contains(&a),
+                                    },
+                                });
+                            }
+                            if !varies {
+                                by_holder_account.insert(holder_account, scopes.clone());
+                            }
+                            scopes
+                        }
+                    };
+                    let scopes = kept;
                     // The clauses on the target's account, decided once per owner.
                     let mut by_account: HashMap<Option<u32>, [bool; 2]> = HashMap::new();
                     for scope in scopes {
@@ -1378,6 +1403,8 @@ fn covers_check(statement: &Statement, check: &Check) -> bool {
 
 /// What [`Planner::plan`] reads: the documents, the checks, and who holds what.
 struct Planner<'c> {
+    /// Each holder's context in the two stances (as [`Compiler::principals`]).
+    stanced: &'c [[Context; 2]],
     documents: &'c [Document],
     checks: &'c [Check],
     holders: &'c [Vec<Id>],
@@ -1397,7 +1424,6 @@ impl Planner<'_> {
         let document = &self.documents[pol];
         let mut plans = Vec::new();
         // The holders' contexts in the two stances, made once for the document.
-        let mut stanced: HashMap<Id, [Context; 2]> = HashMap::new();
         let empty = Context::new();
         let empty_stanced = in_stances(&empty);
         for (index, statement) in document.policy.statements.iter().enumerate() {
@@ -1436,9 +1462,8 @@ impl Planner<'_> {
                 let (context, stanced) = match holder {
                     ANY => (&empty, &empty_stanced),
                     _ => {
-                        let context = &self.principals[self.holder_index[&holder]].context;
-                        let stanced = stanced.entry(holder).or_insert_with(|| in_stances(context));
-                        (context, &*stanced)
+                        let h = self.holder_index[&holder];
+                        (&self.principals[h].context, &self.stanced[h])
                     }
                 };
                 let mut applies = Vec::new();
