@@ -563,6 +563,39 @@ impl<'w> Compiler<'w> {
     /// Principals, groups, attachments and boundaries (spec §5 "policies in force", §8).
     fn principals_and_policies(&mut self) {
         let world = self.world;
+        // Each principal's caller and context, made on every core, in the order read below.
+        enum Who<'w> {
+            User(&'w User),
+            Role(&'w Role),
+        }
+        let principals: Vec<(&str, Who)> = world
+            .accounts
+            .iter()
+            .flat_map(|a| {
+                let users = a.users.iter().map(|u| (a.id.as_str(), Who::User(u)));
+                users.chain(a.roles.iter().map(|r| (a.id.as_str(), Who::Role(r))))
+            })
+            .collect();
+        let made = crate::parallel::map(
+            &principals,
+            || (),
+            |_, (account, who)| match who {
+                Who::User(user) => {
+                    let caller = caller_of_user(user, account);
+                    let mut context = principal_context(world, &caller, &user.arn, &user.tags);
+                    if let Some(uid) = &user.id {
+                        context.insert("aws:userid", ContextValue::Single(uid.clone()));
+                    }
+                    (caller, context)
+                }
+                Who::Role(role) => {
+                    let caller = caller_of_role(role, account);
+                    let context = principal_context(world, &caller, &role.arn, &role.tags);
+                    (caller, context)
+                }
+            },
+        );
+        let mut made = made.into_iter();
         for account in &world.accounts {
             let acct = self.universe.account(&account.id);
             let mut groups: HashMap<&str, Id> = HashMap::new();
@@ -586,11 +619,7 @@ impl<'w> Compiler<'w> {
                 let id = self.universe.lookup(&user.arn).expect("inventoried");
                 self.facts.principal.push((id, acct));
                 self.facts.user.push(id);
-                let caller = caller_of_user(user, &account.id);
-                let mut context = principal_context(world, &caller, &user.arn, &user.tags);
-                if let Some(uid) = &user.id {
-                    context.insert("aws:userid", ContextValue::Single(uid.clone()));
-                }
+                let (caller, context) = made.next().expect("made for each user");
                 self.identity_policies(id, &user.inline, &user.attached, &user.arn);
                 for name in &user.groups {
                     match groups.get(name.as_str()) {
@@ -629,8 +658,7 @@ impl<'w> Compiler<'w> {
                 let id = self.universe.lookup(&role.arn).expect("inventoried");
                 self.facts.principal.push((id, acct));
                 self.facts.role.push((id, acct));
-                let caller = caller_of_role(role, &account.id);
-                let context = principal_context(world, &caller, &role.arn, &role.tags);
+                let (caller, context) = made.next().expect("made for each role");
                 self.identity_policies(id, &role.inline, &role.attached, &role.arn);
                 self.boundary(id, role.boundary.as_deref(), &role.arn);
                 if role.is_service_linked() {
