@@ -785,6 +785,7 @@ impl<'w> Compiler<'w> {
         );
         let planner = Planner {
             stanced: &stanced,
+            anyone: STANCES.map(|(stance, _)| empty.clone().symbolic(stance, known)),
             documents: &self.documents,
             checks: &self.checks,
             holders: &self.holders,
@@ -1433,6 +1434,8 @@ fn covers_check(statement: &Statement, check: &Check) -> bool {
 struct Planner<'c> {
     /// Each holder's context in the two stances (as [`Compiler::principals`]).
     stanced: &'c [[Context; 2]],
+    /// The empty context of a statement decided for every holder, in the two stances.
+    anyone: [Context; 2],
     documents: &'c [Document],
     checks: &'c [Check],
     holders: &'c [Vec<Id>],
@@ -1447,13 +1450,9 @@ impl Planner<'_> {
     /// stance. Statements that cover no check are left out.
     fn plan(&self, pol: usize) -> Vec<Planned> {
         let known = self.known;
-        let in_stances =
-            |context: &Context| STANCES.map(|(stance, _)| context.clone().symbolic(stance, known));
         let document = &self.documents[pol];
         let mut plans = Vec::new();
-        // The holders' contexts in the two stances, made once for the document.
         let empty = Context::new();
-        let empty_stanced = in_stances(&empty);
         for (index, statement) in document.policy.statements.iter().enumerate() {
             let checks: Vec<CheckId> = (0..self.checks.len() as CheckId)
                 .filter(|&c| covers_check(statement, &self.checks[c as usize]))
@@ -1488,7 +1487,7 @@ impl Planner<'_> {
             let mut decided_holders = Vec::with_capacity(holders.len());
             for holder in holders {
                 let (context, stanced) = match holder {
-                    ANY => (&empty, &empty_stanced),
+                    ANY => (&empty, &self.anyone),
                     _ => {
                         let h = self.holder_index[&holder];
                         (&self.principals[h].context, &self.stanced[h])
