@@ -59,20 +59,20 @@ fn one_user(user: Value) -> String {
     authdetails(vec![user], vec![], vec![], vec![])
 }
 
-/// Writes `text` to a fresh file and returns its path.
-fn file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "iamlog-incomplete-input-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("authdetails.json");
+/// Writes `text` to `authdetails.json` in a fresh directory, removed when the
+/// returned guard drops.
+fn file(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("iamlog-incomplete-input-{name}-"))
+        .tempdir()
+        .unwrap();
+    let path = dir.path().join("authdetails.json");
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 fn analyze(name: &str, text: &str) -> Value {
-    let path = file(name, text);
+    let (_dir, path) = file(name, text);
     let out = common::iamlog(&[
         "analyze",
         "--format",
@@ -84,7 +84,7 @@ fn analyze(name: &str, text: &str) -> Value {
 }
 
 fn analyze_text(name: &str, text: &str) -> String {
-    let path = file(name, text);
+    let (_dir, path) = file(name, text);
     common::iamlog(&["analyze", "--explain", "--input", path.to_str().unwrap()])
 }
 
@@ -111,7 +111,7 @@ fn reasons(p: &Value) -> Vec<String> {
 }
 
 fn check(name: &str, text: &str, principal: &str, action: &str) -> Value {
-    let path = file(name, text);
+    let (_dir, path) = file(name, text);
     let out = common::iamlog(&[
         "check",
         "--format",
@@ -159,7 +159,7 @@ fn a_missing_attached_policy_makes_its_holder_possibly_an_administrator() {
     );
 
     // So does the SARIF log, in the result's message and properties.
-    let path = file("attached-sarif", &missing);
+    let (_dir, path) = file("attached-sarif", &missing);
     let sarif: Value = serde_json::from_str(&common::iamlog(&[
         "analyze",
         "--format",
@@ -178,7 +178,7 @@ fn a_missing_attached_policy_makes_its_holder_possibly_an_administrator() {
         "{result:#}"
     );
     // So does the `admins` query.
-    let path = file("attached-query", &missing);
+    let (_dir, path) = file("attached-query", &missing);
     let out = common::iamlog(&[
         "query",
         "--format",
