@@ -487,6 +487,7 @@ fn asked_resources(analysis: &Analysis) -> Vec<String> {
     out.extend(
         [
             "*",
+            "arn:aws:iam::111111111111:user/*",
             "arn:aws:s3:::bkt/x",
             "arn:aws:s3:::other/x",
             "arn:aws:sqs:us-east-1:222222222222:q",

@@ -2,10 +2,11 @@
 //! answer is explained by, and checked against.
 
 use crate::compile::techniques::Check;
-use crate::model::{Document, Origin, PrincipalView, World};
-use crate::policy::decide::{Decision, Outcome, Request, Source, StatementRef};
+use crate::model::{Document, Origin, PrincipalView, ResourceSide, World};
+use crate::policy::decide::{Ask, Decision, Outcome, Policies, Request, Source, StatementRef};
 use crate::policy::{Caller, Context, ContextValue, Stance, Statement};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A statement that takes part in an answer, located in its input file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -56,8 +57,8 @@ pub fn decide_both(
 
 /// One caller's side of every request it makes, read once: its identity policies, boundary,
 /// SCPs and the keys it supplies. [`Prepared::decide_both`] answers as [`decide_both`] does
-/// without reading the caller's policies again.
-#[derive(Debug, Clone)]
+/// without reading the caller's policies again, and reads them once for both stances.
+#[derive(Debug)]
 pub struct Prepared {
     caller: Caller,
     /// The caller's half of the view ([`World::caller_view`]): only its policies and keys
@@ -68,7 +69,16 @@ pub struct Prepared {
     /// (`aws:ResourceAccount`, `aws:ResourceOrgID`) are never among them, so adding those
     /// later gives the context [`symbolic_context`] builds.
     context: Context,
+    /// The contexts of the last requests, `[may, must]`, by the keys the resource and the
+    /// request added to `context` (a few owners and services recur in every question).
+    recent: std::sync::Mutex<Vec<(Keys, Arc<[Context; 2]>)>>,
 }
+
+/// The keys a request adds to its caller's context, in the order added.
+type Keys = Vec<(&'static str, String)>;
+
+/// How many contexts [`Prepared`] keeps.
+const RECENT_CONTEXTS: usize = 8;
 
 impl Prepared {
     /// Reads `caller`'s side of its requests.
@@ -82,6 +92,7 @@ impl Prepared {
             caller,
             policies: view.policies,
             context,
+            recent: Default::default(),
         }
     }
 
@@ -109,34 +120,80 @@ impl Prepared {
         resource: &str,
         check: Option<&Check>,
     ) -> [Decision; 2] {
-        let mut view = PrincipalView {
-            policies: self.policies.clone(),
-            identity_documents: Vec::new(),
-            boundary_document: None,
-            resource_document: None,
-            scp_documents: Vec::new(),
-            rcp_documents: Vec::new(),
-            context: self.context.clone(),
-            incomplete: Vec::new(),
-            assumed: Vec::new(),
+        let side = world.resource_side(action, resource, None);
+        self.decide_both_on(world, &side, action, resource, check)
+    }
+
+    /// [`Prepared::decide_both`] on a resource side already read
+    /// ([`World::resource_side`] of the same action and resource), as for many callers.
+    pub fn decide_both_on(
+        &self,
+        world: &World,
+        side: &ResourceSide,
+        action: &str,
+        resource: &str,
+        check: Option<&Check>,
+    ) -> [Decision; 2] {
+        let contexts = self.contexts(world, side, resource, check);
+        let own = &self.policies;
+        let policies = Policies {
+            resource: side.document.as_ref().map(|d| &*d.policy),
+            rcps: &side.rcps,
+            ..own.borrow()
         };
-        world.add_resource_side(&mut view, action, resource, None);
-        let mut context = view.context;
-        add_request_keys(&mut context, &self.caller, resource, check);
-        let organization_known = world.organization.is_some();
-        let mut request = Request {
-            caller: self.caller.clone(),
-            action: action.to_string(),
-            resource: resource.to_string(),
+        let ask = Ask {
+            caller: &self.caller,
+            action,
+            resource,
             resource_account: None,
-            context: context.symbolic(Stance::May, organization_known),
             wildcard_only: false,
         };
-        let may = crate::policy::decide(&request, &view.policies);
-        request.context =
-            std::mem::take(&mut request.context).symbolic(Stance::Must, organization_known);
-        let must = crate::policy::decide(&request, &view.policies);
-        [may, must]
+        crate::policy::decide_in(ask, policies, [&contexts[0], &contexts[1]])
+    }
+
+    /// The `[may, must]` contexts of a request: the caller's keys, the resource's and the
+    /// request's, as [`symbolic_context`] makes them.
+    fn contexts(
+        &self,
+        world: &World,
+        side: &ResourceSide,
+        resource: &str,
+        check: Option<&Check>,
+    ) -> Arc<[Context; 2]> {
+        let own_account = (resource == "*"
+            && side.keys.iter().all(|(k, _)| *k != "aws:ResourceAccount"))
+        .then(|| self.caller.account())
+        .flatten()
+        .map(|account| ("aws:ResourceAccount", account));
+        let passed_to = check
+            .and_then(|c| c.passed_to)
+            .map(|service| ("iam:PassedToService", service));
+        let keys = || {
+            let side = side.keys.iter().map(|(k, v)| (*k, v.as_str()));
+            side.chain(own_account).chain(passed_to)
+        };
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        let known = recent
+            .iter()
+            .find(|(known, _)| known.iter().map(|(k, v)| (*k, v.as_str())).eq(keys()));
+        if let Some((_, made)) = known {
+            return made.clone();
+        }
+        let keys: Keys = keys().map(|(k, v)| (k, v.to_string())).collect();
+        let mut context = self.context.clone();
+        for (key, value) in &keys {
+            context.insert(key, ContextValue::Single(value.clone()));
+        }
+        let organization_known = world.organization.is_some();
+        let made = Arc::new([
+            context.clone().symbolic(Stance::May, organization_known),
+            context.symbolic(Stance::Must, organization_known),
+        ]);
+        if recent.len() == RECENT_CONTEXTS {
+            recent.remove(0);
+        }
+        recent.push((keys, made.clone()));
+        made
     }
 }
 

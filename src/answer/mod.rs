@@ -801,6 +801,7 @@ impl Analysis {
                 .collect();
         }
         let mut filter = who::Prefilter::new(&self.world, action, resource);
+        let side = self.world.resource_side(action, resource, None);
         let mut out = Vec::new();
         for p in self.principals() {
             let Some(prepared) = self.prepared(p) else {
@@ -809,7 +810,7 @@ impl Analysis {
             if !filter.may_allow(prepared) {
                 continue;
             }
-            let [may, must] = prepared.decide_both(&self.world, action, resource, None);
+            let [may, must] = prepared.decide_both_on(&self.world, &side, action, resource, None);
             let may = may.outcome == crate::policy::decide::Outcome::Allow;
             let must = may && must.outcome == crate::policy::decide::Outcome::Allow;
             if may {

@@ -5,7 +5,8 @@ use super::organizations::RCP_FULL_AWS_ACCESS_ID;
 use super::unknown::{group_condition, policy_condition, unknown_policy};
 use super::{Account, Document, Organization, World};
 use crate::policy::arn::Arn;
-use crate::policy::{Caller, Context, ContextValue, PolicyKind, PolicySet};
+use crate::policy::{Caller, Context, ContextValue, Policy, PolicyKind, PolicySet};
+use std::sync::Arc;
 
 /// The policies and context of one request, drawn from the model.
 #[derive(Debug, Clone)]
@@ -31,6 +32,37 @@ pub struct PrincipalView {
     /// The conditions of the stand-ins for identity policies, groups and boundaries the input
     /// lacks ([`super::unknown`]): each is taken to allow anything when its condition holds.
     pub assumed: Vec<String>,
+}
+
+/// The resource's half of a request ([`World::resource_side`]): the same for every caller.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceSide {
+    /// The resource's policy (the role's trust policy for `sts:AssumeRole*`).
+    pub document: Option<Document>,
+    /// The RCP documents of each level of the owner's chain.
+    pub rcp_documents: Vec<Vec<Document>>,
+    /// The policies of `rcp_documents`, as [`PolicySet::rcps`].
+    pub rcps: Vec<Vec<Arc<Policy>>>,
+    /// The keys the resource supplies (`aws:ResourceAccount`, `aws:ResourceOrgID`).
+    pub keys: Vec<(&'static str, String)>,
+    /// Why an answer about the resource may be incomplete.
+    pub incomplete: Vec<String>,
+}
+
+impl ResourceSide {
+    /// Completes a caller's view with this side.
+    pub fn add_to(self, view: &mut PrincipalView) {
+        view.incomplete.extend(self.incomplete);
+        if let Some(d) = self.document {
+            view.policies.resource = Some(d.policy.clone());
+            view.resource_document = Some(d);
+        }
+        for (key, value) in self.keys {
+            view.context.insert(key, ContextValue::Single(value));
+        }
+        view.rcp_documents = self.rcp_documents;
+        view.policies.rcps = self.rcps;
+    }
 }
 
 impl World {
@@ -75,6 +107,18 @@ impl World {
         resource: &str,
         resource_account: Option<&str>,
     ) {
+        self.resource_side(action, resource, resource_account)
+            .add_to(view);
+    }
+
+    /// The resource's half of [`World::view`], the same for every caller: its policy (the
+    /// trust policy for `sts:AssumeRole*`), its owner's keys and RCPs.
+    pub fn resource_side(
+        &self,
+        action: &str,
+        resource: &str,
+        resource_account: Option<&str>,
+    ) -> ResourceSide {
         let owner = resource_account
             .map(str::to_string)
             .or_else(|| {
@@ -83,7 +127,31 @@ impl World {
                     .filter(|a| !a.is_empty())
             })
             .or_else(|| self.resource_policy(resource).map(|r| r.account.clone()));
-        self.resource_side(action, resource, owner.as_deref(), view);
+        let mut side = ResourceSide::default();
+        let trust = action
+            .as_bytes()
+            .get(..b"sts:assumerole".len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"sts:assumerole"));
+        side.document = if trust {
+            let role = self.role_by_arn(resource);
+            if role.is_none() && owner.as_deref().is_some_and(|o| self.account(o).is_some()) {
+                side.incomplete
+                    .push(format!("role {resource} is not in the input"));
+            }
+            role.and_then(|r| r.trust.clone())
+        } else {
+            self.resource_policy(resource).map(|r| r.document.clone())
+        };
+        let Some(owner) = owner else { return side };
+        if let Some(org) = &self.organization {
+            if org.account_parents.contains_key(&owner) || org.management_account == owner {
+                side.keys.push(("aws:ResourceOrgID", org.id.clone()));
+            }
+            side.rcp_documents = org.chain(&owner, true);
+            side.rcps = policies_of(&side.rcp_documents);
+        }
+        side.keys.push(("aws:ResourceAccount", owner));
+        side
     }
 
     fn caller_side(&self, caller: &Caller, view: &mut PrincipalView) {
@@ -247,43 +315,6 @@ impl World {
             view.boundary_document = Some(document);
         }
     }
-
-    fn resource_side(
-        &self,
-        action: &str,
-        resource: &str,
-        owner: Option<&str>,
-        view: &mut PrincipalView,
-    ) {
-        let trust = action.to_ascii_lowercase().starts_with("sts:assumerole");
-        let document = if trust {
-            let role = self.role_by_arn(resource);
-            if role.is_none() && owner.is_some_and(|o| self.account(o).is_some()) {
-                view.incomplete
-                    .push(format!("role {resource} is not in the input"));
-            }
-            role.and_then(|r| r.trust.clone())
-        } else {
-            self.resource_policy(resource).map(|r| r.document.clone())
-        };
-        if let Some(d) = document {
-            view.policies.resource = Some(d.policy.clone());
-            view.resource_document = Some(d);
-        }
-        let Some(owner) = owner else { return };
-        view.context.insert(
-            "aws:ResourceAccount",
-            ContextValue::Single(owner.to_string()),
-        );
-        if let Some(org) = &self.organization {
-            if org.account_parents.contains_key(owner) || org.management_account == owner {
-                view.context
-                    .insert("aws:ResourceOrgID", ContextValue::Single(org.id.clone()));
-            }
-            view.rcp_documents = org.chain(owner, true);
-            view.policies.rcps = policies_of(&view.rcp_documents);
-        }
-    }
 }
 
 impl Organization {
@@ -373,7 +404,7 @@ fn unknown_identity(arn: &str, condition: String, view: &mut PrincipalView) {
     view.assumed.push(condition);
 }
 
-fn policies_of(chain: &[Vec<Document>]) -> Vec<Vec<std::sync::Arc<crate::policy::Policy>>> {
+fn policies_of(chain: &[Vec<Document>]) -> Vec<Vec<Arc<Policy>>> {
     chain
         .iter()
         .map(|level| level.iter().map(|d| d.policy.clone()).collect())

@@ -14,7 +14,7 @@ mod summary;
 pub mod unknown;
 
 pub use authdetails::resolve;
-pub use context::PrincipalView;
+pub use context::{PrincipalView, ResourceSide};
 pub use load::{
     load_paths, load_paths_with, load_str, load_text, max_input_bytes, read_input, read_stdin,
     LoadError, Progress, DEFAULT_MAX_INPUT_BYTES,

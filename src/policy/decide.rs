@@ -158,6 +158,41 @@ pub struct PolicySet {
     pub endpoints: Option<Vec<Policy>>,
 }
 
+impl PolicySet {
+    /// The set, borrowed.
+    pub fn borrow(&self) -> Policies<'_> {
+        Policies {
+            identity: &self.identity,
+            boundaries: &self.boundaries,
+            session: self.session.as_ref(),
+            resource: self.resource.as_deref(),
+            scps: &self.scps,
+            rcps: &self.rcps,
+            endpoints: self.endpoints.as_deref(),
+        }
+    }
+}
+
+/// The policies of a request, borrowed: a [`PolicySet`], or a caller's side and a resource's
+/// side put together without copying either.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policies<'a> {
+    /// As [`PolicySet::identity`].
+    pub identity: &'a [Arc<Policy>],
+    /// As [`PolicySet::boundaries`].
+    pub boundaries: &'a [Arc<Policy>],
+    /// As [`PolicySet::session`].
+    pub session: Option<&'a Policy>,
+    /// As [`PolicySet::resource`].
+    pub resource: Option<&'a Policy>,
+    /// As [`PolicySet::scps`].
+    pub scps: &'a [Vec<Arc<Policy>>],
+    /// As [`PolicySet::rcps`].
+    pub rcps: &'a [Vec<Arc<Policy>>],
+    /// As [`PolicySet::endpoints`].
+    pub endpoints: Option<&'a [Policy]>,
+}
+
 /// One request.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -179,10 +214,44 @@ impl Request {
     /// The account that owns the resource: as given, else the ARN's account field, else (for
     /// `"*"`) the caller's account.
     pub fn owner(&self) -> Option<&str> {
-        if let Some(a) = &self.resource_account {
+        self.ask().owner()
+    }
+
+    /// The request without its context.
+    pub fn ask(&self) -> Ask<'_> {
+        Ask {
+            caller: &self.caller,
+            action: &self.action,
+            resource: &self.resource,
+            resource_account: self.resource_account.as_deref(),
+            wildcard_only: self.wildcard_only,
+        }
+    }
+}
+
+/// A [`Request`] without its context, borrowed: [`decide_in`] decides it in several
+/// contexts with one reading of the policies.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    /// As [`Request::caller`].
+    pub caller: &'a Caller,
+    /// As [`Request::action`].
+    pub action: &'a str,
+    /// As [`Request::resource`].
+    pub resource: &'a str,
+    /// As [`Request::resource_account`].
+    pub resource_account: Option<&'a str>,
+    /// As [`Request::wildcard_only`].
+    pub wildcard_only: bool,
+}
+
+impl<'a> Ask<'a> {
+    /// As [`Request::owner`].
+    pub fn owner(&self) -> Option<&'a str> {
+        if let Some(a) = self.resource_account {
             return Some(a);
         }
-        match super::arn::Arn::parse(&self.resource) {
+        match super::arn::Arn::parse(self.resource) {
             Some(arn) if !arn.account.is_empty() => Some(arn.account),
             _ if self.resource == "*" => self.caller.account(),
             _ => None,
@@ -253,54 +322,68 @@ fn to_refs(hits: Vec<Hit<'_>>) -> Vec<StatementRef> {
     hits.into_iter().map(Hit::to_ref).collect()
 }
 
-struct Evaluator<'a> {
+/// Reads the policies of one request in `N` contexts that differ only in stance.
+struct Evaluator<'a, const N: usize> {
+    /// The request; its context gives the values of policy variables.
     view: RequestView<'a>,
+    contexts: [&'a Context; N],
     has_boundary: bool,
 }
 
-impl Evaluator<'_> {
+impl<const N: usize> Evaluator<'_, N> {
+    /// The statements of `policies` that apply, in each context.
     fn scan<'p>(
         &self,
         source: Source,
         policies: impl IntoIterator<Item = (usize, &'p Policy)>,
-    ) -> Applicable<'p> {
-        let mut out = Applicable::default();
+    ) -> [Applicable<'p>; N] {
+        let mut out = std::array::from_fn(|_| Applicable::default());
         for (index, policy) in policies {
             for s in policy
                 .index
                 .candidates(self.view.service)
                 .map(|i| &policy.statements[i])
             {
-                let applies = s.applies(&self.view).or_else(|| {
-                    // A resource-policy Deny with NotPrincipal always applies to a principal
-                    // that has a permissions boundary (spec §2, "Principals").
-                    let forced = self.has_boundary
-                        && s.effect == Effect::Deny
-                        && matches!(&s.principal, PrincipalElement::Listed(p) if p.negated)
-                        && s.action_matches(self.view.service, self.view.action)
-                        && s.resource_matches(
-                            self.view.resource,
-                            self.view.resource_is_attached,
-                            self.view.context,
-                        )
-                        && s.condition.holds_in(self.view.context, s.effect);
-                    forced.then_some(super::document::Applies {
-                        principal: PrincipalMatch::Direct,
-                    })
-                });
-                let Some(applies) = applies else { continue };
-                let r = Hit {
+                let Some(principal) = self.matched(s) else {
+                    continue;
+                };
+                let hit = Hit {
                     source,
                     policy: index,
                     statement: s,
                 };
-                match s.effect {
-                    Effect::Allow => out.allows.push((r, applies.principal)),
-                    Effect::Deny => out.denies.push(r),
+                for (out, context) in out.iter_mut().zip(self.contexts) {
+                    if !s.condition.holds_in(context, s.effect) {
+                        continue;
+                    }
+                    match s.effect {
+                        Effect::Allow => out.allows.push((hit, principal)),
+                        Effect::Deny => out.denies.push(hit),
+                    }
                 }
             }
         }
         out
+    }
+
+    /// How `s` matches the request but for its condition ([`Statement::matches`]). A
+    /// resource-policy Deny with NotPrincipal always applies to a principal that has a
+    /// permissions boundary (spec §2, "Principals").
+    ///
+    /// [`Statement::matches`]: super::document::Statement::matches
+    fn matched(&self, s: &super::document::Statement) -> Option<PrincipalMatch> {
+        s.matches(&self.view).or_else(|| {
+            let forced = self.has_boundary
+                && s.effect == Effect::Deny
+                && matches!(&s.principal, PrincipalElement::Listed(p) if p.negated)
+                && s.action_matches(self.view.service, self.view.action)
+                && s.resource_matches(
+                    self.view.resource,
+                    self.view.resource_is_attached,
+                    self.view.context,
+                );
+            forced.then_some(PrincipalMatch::Direct)
+        })
     }
 }
 
@@ -312,20 +395,29 @@ impl Evaluator<'_> {
 /// and so is the whole set when some Allow reaches beyond those; the answer is the best of
 /// them (Allow, then ExplicitDeny, then ImplicitDeny).
 pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
-    let asks_about_set = !request.wildcard_only && request.resource.contains(['*', '?']);
+    let [decision] = decide_in(request.ask(), policies.borrow(), [&request.context]);
+    decision
+}
+
+/// [`decide`] in each of `contexts`, which hold the same keys and values and may differ in
+/// stance ([`Context::symbolic`]): the policies are read once, and only the conditions are
+/// asked in each context.
+pub fn decide_in<const N: usize>(
+    ask: Ask<'_>,
+    policies: Policies<'_>,
+    contexts: [&Context; N],
+) -> [Decision; N] {
+    let asks_about_set = !ask.wildcard_only && ask.resource.contains(['*', '?']);
     if !asks_about_set {
-        let exact = if request.wildcard_only {
-            "*"
-        } else {
-            request.resource.as_str()
-        };
+        let exact = if ask.wildcard_only { "*" } else { ask.resource };
         return decide_for(
-            request,
+            ask,
             policies,
             ResourceQuery::Exact(Fields::split(exact)),
+            contexts,
         );
     }
-    let set = ArnPattern::parse(&request.resource, false, ShortArns::PadWithStar);
+    let set = ArnPattern::parse(ask.resource, false, ShortArns::PadWithStar);
     let (case, none) = (
         super::pattern::Case::Insensitive,
         &super::pattern::NoVariables,
@@ -335,7 +427,8 @@ pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
     let allow_patterns = policies
         .identity
         .iter()
-        .chain(&policies.resource)
+        .map(|p| &**p)
+        .chain(policies.resource)
         .flat_map(|p| &p.statements)
         .filter(|s| s.effect == Effect::Allow)
         .filter_map(|s| s.resource.as_ref().filter(|r| !r.negated))
@@ -355,37 +448,175 @@ pub fn decide(request: &Request, policies: &PolicySet) -> Decision {
     if whole_set || candidates.is_empty() {
         candidates.push(set);
     }
-    let decisions: Vec<Decision> = candidates
+    let decisions: Vec<[Decision; N]> = candidates
         .iter()
-        .map(|c| decide_for(request, policies, ResourceQuery::Pattern(c)))
+        .map(|c| decide_for(ask, policies, ResourceQuery::Pattern(c), contexts))
         .collect();
-    let best = decisions
-        .iter()
-        .position(|d| d.outcome == Outcome::Allow)
-        .or_else(|| {
-            decisions
-                .iter()
-                .position(|d| d.outcome == Outcome::ExplicitDeny)
-        })
-        .unwrap_or(0);
-    decisions
-        .into_iter()
-        .nth(best)
-        .expect("at least one candidate")
+    std::array::from_fn(|i| {
+        let best = [Outcome::Allow, Outcome::ExplicitDeny]
+            .iter()
+            .find_map(|&o| decisions.iter().position(|d| d[i].outcome == o))
+            .unwrap_or(0);
+        decisions[best][i].clone()
+    })
 }
 
-/// Decides the request for one resource, or one set of resources.
-fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'_>) -> Decision {
-    let (service_raw, name) = request
-        .action
-        .split_once(':')
-        .unwrap_or((&request.action, ""));
+/// What the policies of a request say in one context: the statements that apply, by source.
+#[derive(Default)]
+struct Scanned<'p> {
+    scp_levels: Vec<Applicable<'p>>,
+    rcp_levels: Vec<Applicable<'p>>,
+    resource: Applicable<'p>,
+    identity: Applicable<'p>,
+    boundary: Applicable<'p>,
+    session: Applicable<'p>,
+    endpoint: Applicable<'p>,
+}
+
+/// What a decision reads besides the statements that apply: the same in every context.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    caller: &'a Caller,
+    /// The action's service prefix, lowercased, and its name.
+    service: &'a str,
+    name: &'a str,
+    resource: &'a str,
+    policies: Policies<'a>,
+    has_boundary: bool,
+    same_account: bool,
+    iam_identity: bool,
+    is_root: bool,
+    /// AWS refuses the action on the resource whatever the policies say.
+    immutable: bool,
+}
+
+/// Decides the request for one resource, or one set of resources, in each context.
+fn decide_for<const N: usize>(
+    ask: Ask<'_>,
+    policies: Policies<'_>,
+    resource: ResourceQuery<'_>,
+    contexts: [&Context; N],
+) -> [Decision; N] {
+    let (service_raw, name) = ask.action.split_once(':').unwrap_or((ask.action, ""));
     let service: std::borrow::Cow<str> = if service_raw.bytes().any(|b| b.is_ascii_uppercase()) {
         service_raw.to_ascii_lowercase().into()
     } else {
         service_raw.into()
     };
-    let caller = &request.caller;
+    let caller = ask.caller;
+
+    // 0. GetCallerIdentity needs no permission.
+    if service == "sts"
+        && name.eq_ignore_ascii_case("GetCallerIdentity")
+        && *caller != Caller::Anonymous
+    {
+        return std::array::from_fn(|_| Decision {
+            outcome: Outcome::Allow,
+            statements: Vec::new(),
+            blocked_by: None,
+        });
+    }
+
+    // With no context there is nothing to decide: the answer is an empty array.
+    let Some(&first) = contexts.first() else {
+        return std::array::from_fn(|_| unreachable!("N is 0"));
+    };
+    let eval = Evaluator {
+        view: RequestView {
+            caller,
+            service: &service,
+            action: name,
+            resource,
+            context: first,
+            resource_is_attached: true,
+        },
+        contexts,
+        has_boundary: !policies.boundaries.is_empty(),
+    };
+    let owner = ask.owner();
+    let iam_identity = caller.is_iam_identity();
+    let is_root = matches!(caller, Caller::Root { .. });
+    let scps_apply =
+        (iam_identity || is_root) && !policies.scps.is_empty() && !is_service_linked(caller);
+    let rcps_apply = !policies.rcps.is_empty() && RCP_SERVICES.contains(&service.as_ref());
+
+    let mut scanned: [Scanned; N] = std::array::from_fn(|_| Scanned::default());
+    if scps_apply {
+        for (l, level) in policies.scps.iter().enumerate() {
+            let found = eval.scan(Source::Scp(l), level.iter().map(|p| &**p).enumerate());
+            for (s, a) in scanned.iter_mut().zip(found) {
+                s.scp_levels.push(a);
+            }
+        }
+    }
+    if rcps_apply {
+        for (l, level) in policies.rcps.iter().enumerate() {
+            let found = eval.scan(Source::Rcp(l), level.iter().map(|p| &**p).enumerate());
+            for (s, a) in scanned.iter_mut().zip(found) {
+                s.rcp_levels.push(a);
+            }
+        }
+    }
+    let found = eval.scan(Source::Resource, policies.resource.map(|p| (0, p)));
+    for (s, a) in scanned.iter_mut().zip(found) {
+        s.resource = a;
+    }
+    if iam_identity {
+        let identity = policies.identity.iter().map(|p| &**p).enumerate();
+        let boundaries = policies.boundaries.iter().map(|p| &**p).enumerate();
+        let found = eval.scan(Source::Identity, identity);
+        let bounded = eval.scan(Source::Boundary, boundaries);
+        let in_session = eval.scan(Source::Session, policies.session.map(|p| (0, p)));
+        for (((s, i), b), n) in scanned.iter_mut().zip(found).zip(bounded).zip(in_session) {
+            (s.identity, s.boundary, s.session) = (i, b, n);
+        }
+    }
+    let found = eval.scan(
+        Source::Endpoint,
+        policies.endpoints.into_iter().flatten().enumerate(),
+    );
+    for (s, a) in scanned.iter_mut().zip(found) {
+        s.endpoint = a;
+    }
+
+    let reading = Reading {
+        caller,
+        service: &service,
+        name,
+        resource: ask.resource,
+        policies,
+        has_boundary: eval.has_boundary,
+        same_account: owner.is_some() && caller.account() == owner,
+        iam_identity,
+        is_root,
+        immutable: is_immutable(&service, name, ask.resource),
+    };
+    scanned.map(|s| conclude(&reading, &s))
+}
+
+/// The decision in one context, from the statements that apply in it (spec §5 steps 1–5).
+fn conclude(reading: &Reading<'_>, scanned: &Scanned<'_>) -> Decision {
+    let Reading {
+        caller,
+        service,
+        name,
+        resource,
+        policies,
+        has_boundary,
+        same_account,
+        iam_identity,
+        is_root,
+        immutable,
+    } = *reading;
+    let Scanned {
+        scp_levels,
+        rcp_levels,
+        resource: resource_policy,
+        identity,
+        boundary,
+        session,
+        endpoint,
+    } = scanned;
     let allow = |hits: Vec<Hit<'_>>| Decision {
         outcome: Outcome::Allow,
         statements: to_refs(hits),
@@ -397,82 +628,11 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
         blocked_by: Some(blocked_by),
     };
 
-    // 0. GetCallerIdentity needs no permission.
-    if service == "sts"
-        && name.eq_ignore_ascii_case("GetCallerIdentity")
-        && *caller != Caller::Anonymous
-    {
-        return allow(Vec::new());
-    }
-
-    let eval = Evaluator {
-        view: RequestView {
-            caller,
-            service: &service,
-            action: name,
-            resource,
-            context: &request.context,
-            resource_is_attached: true,
-        },
-        has_boundary: !policies.boundaries.is_empty(),
-    };
-    let owner = request.owner();
-    let same_account = owner.is_some() && caller.account() == owner;
-    let iam_identity = caller.is_iam_identity();
-    let is_root = matches!(caller, Caller::Root { .. });
-    let scps_apply =
-        (iam_identity || is_root) && !policies.scps.is_empty() && !is_service_linked(caller);
-    let rcps_apply = !policies.rcps.is_empty() && RCP_SERVICES.contains(&service.as_ref());
-
-    let scp_levels: Vec<Applicable> = if scps_apply {
-        policies
-            .scps
-            .iter()
-            .enumerate()
-            .map(|(l, level)| eval.scan(Source::Scp(l), level.iter().map(|p| &**p).enumerate()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let rcp_levels: Vec<Applicable> = if rcps_apply {
-        policies
-            .rcps
-            .iter()
-            .enumerate()
-            .map(|(l, level)| eval.scan(Source::Rcp(l), level.iter().map(|p| &**p).enumerate()))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let resource_policy = eval.scan(
-        Source::Resource,
-        policies.resource.iter().map(|p| (0, &**p)),
-    );
-    let (identity, boundary, session) = if iam_identity {
-        (
-            eval.scan(
-                Source::Identity,
-                policies.identity.iter().map(|p| &**p).enumerate(),
-            ),
-            eval.scan(
-                Source::Boundary,
-                policies.boundaries.iter().map(|p| &**p).enumerate(),
-            ),
-            eval.scan(Source::Session, policies.session.iter().map(|p| (0, p))),
-        )
-    } else {
-        Default::default()
-    };
-    let endpoint = eval.scan(
-        Source::Endpoint,
-        policies.endpoints.iter().flatten().enumerate(),
-    );
-
     // 1. Any applicable Deny.
     let denies: Vec<Hit<'_>> = scp_levels
         .iter()
-        .chain(&rcp_levels)
-        .chain([&resource_policy, &identity, &boundary, &session, &endpoint])
+        .chain(rcp_levels)
+        .chain([resource_policy, identity, boundary, session, endpoint])
         .flat_map(|a| a.denies.iter().cloned())
         .collect();
     if !denies.is_empty() {
@@ -483,7 +643,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
         };
     }
     // AWS refuses to change its own managed policies and service roles.
-    if is_immutable(&service, name, &request.resource) {
+    if immutable {
         return implicit(Blocker::Immutable);
     }
     // 2.–4. Guardrails: every level needs an applicable Allow.
@@ -504,21 +664,21 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     // Trust and key policies are strict: identity policies alone never reach the resource. A
     // key always has a key policy, so a missing one admits nobody; a request about a role
     // without its trust policy is decided on the identity side alone.
-    let strict = is_trust_action(&service, name) && policies.resource.is_some()
-        || service == "kms" && is_kms_key(&request.resource);
-    if is_root && is_trust_action(&service, name) {
+    let strict = is_trust_action(service, name) && policies.resource.is_some()
+        || service == "kms" && is_kms_key(resource);
+    if is_root && is_trust_action(service, name) {
         return implicit(Blocker::Identity);
     }
     let id_ok = is_root || !identity.allows.is_empty();
-    let pb_ok = !eval.has_boundary || !boundary.allows.is_empty();
-    let session_ok = match &policies.session {
+    let pb_ok = !has_boundary || !boundary.allows.is_empty();
+    let session_ok = match policies.session {
         Some(_) => !session.allows.is_empty(),
         None => !matches!(caller, Caller::FederatedUser { .. }),
     };
     let identity_ok = id_ok && pb_ok && session_ok;
-    let mut identity_refs = refs(&identity);
-    identity_refs.extend(refs(&boundary));
-    identity_refs.extend(refs(&session));
+    let mut identity_refs = refs(identity);
+    identity_refs.extend(refs(boundary));
+    identity_refs.extend(refs(session));
     // A resource-policy Allow that names the caller or its role skips the identity side, so
     // what blocks it is the boundary or the session policy, not a missing identity Allow.
     let named = resource_policy
@@ -541,7 +701,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     let mut through_identity = false;
     for (r, m) in &resource_policy.allows {
         let granted = match m {
-            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(&service, name) => {
+            PrincipalMatch::Direct if strict && iam_identity && is_trust_action(service, name) => {
                 pb_ok
             }
             PrincipalMatch::Direct => true,
@@ -569,7 +729,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     if !same_account {
         return if rp_any && identity_ok {
             let mut statements = identity_refs;
-            statements.extend(refs(&resource_policy));
+            statements.extend(refs(resource_policy));
             allow(statements)
         } else if !identity_ok {
             implicit(identity_blocker())
@@ -583,7 +743,7 @@ fn decide_for(request: &Request, policies: &PolicySet, resource: ResourceQuery<'
     if strict {
         return if rp_any && identity_ok {
             let mut statements = identity_refs;
-            statements.extend(refs(&resource_policy));
+            statements.extend(refs(resource_policy));
             allow(statements)
         } else if rp_any {
             implicit(identity_blocker())

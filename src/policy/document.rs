@@ -493,6 +493,16 @@ impl Statement {
     /// The single definition of what a statement means: does it apply to `request`, and how
     /// did its Principal match? (spec §2, §3)
     pub fn applies(&self, request: &RequestView<'_>) -> Option<Applies> {
+        let principal = self.matches(request)?;
+        self.condition
+            .holds_in(request.context, self.effect)
+            .then_some(Applies { principal })
+    }
+
+    /// [`Statement::applies`] but for the Condition block: do the Action, Resource and
+    /// Principal elements cover `request`, and how did its Principal match? The answer does
+    /// not depend on the stance of a symbolic context (only a condition's does).
+    pub fn matches(&self, request: &RequestView<'_>) -> Option<PrincipalMatch> {
         if !self.action_matches(request.service, request.action) {
             return None;
         }
@@ -503,10 +513,7 @@ impl Statement {
         ) {
             return None;
         }
-        let principal = self.principal_matches(request.caller)?;
-        self.condition
-            .holds_in(request.context, self.effect)
-            .then_some(Applies { principal })
+        self.principal_matches(request.caller)
     }
 
     /// Does the Action / NotAction element cover `service:name`?

@@ -16,6 +16,9 @@ pub mod pattern;
 pub mod principal;
 
 pub use context::{Context, Stance, Value as ContextValue};
-pub use decide::{decide, Blocker, Decision, Outcome, PolicySet, Request, Source, StatementRef};
+pub use decide::{
+    decide, decide_in, Ask, Blocker, Decision, Outcome, Policies, PolicySet, Request, Source,
+    StatementRef,
+};
 pub use document::{Effect, Parsed, Policy, PolicyKind, Statement, Version};
 pub use principal::{Caller, PrincipalEntry, PrincipalMatch};
