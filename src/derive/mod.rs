@@ -202,10 +202,11 @@ pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
 
 /// Decides the shards on every core, each worker taking the next shard when it is done.
 fn decide_in_parallel(compiled: &Compiled, shards: &[Vec<Id>]) -> principal::Decided {
+    let index = shard::Index::new(compiled);
     let decided = crate::parallel::map(
         shards,
         || (),
-        |_, principals| principal::run(compiled, &shard::facts(compiled, principals)),
+        |_, principals| principal::run(compiled, &shard::facts(compiled, &index, principals)),
     );
     let mut all = principal::Decided::default();
     for shard in decided {
