@@ -37,7 +37,7 @@ pub fn decide_symbolic(
     stance: Stance,
 ) -> (Decision, PrincipalView) {
     let mut view = world.view(caller, action, resource, None);
-    let (decision, context) = decide_in(world, caller, &view, action, resource, check, stance);
+    let (decision, context) = decide_on_view(world, caller, &view, action, resource, check, stance);
     view.context = context;
     (decision, view)
 }
@@ -52,7 +52,7 @@ pub fn decide_both(
 ) -> [Decision; 2] {
     let view = world.view(caller, action, resource, None);
     [Stance::May, Stance::Must]
-        .map(|stance| decide_in(world, caller, &view, action, resource, check, stance).0)
+        .map(|stance| decide_on_view(world, caller, &view, action, resource, check, stance).0)
 }
 
 /// One caller's side of every request it makes, read once: its identity policies, boundary,
@@ -198,7 +198,7 @@ impl Prepared {
 }
 
 /// One symbolic request on a view already read, and the context it was decided in.
-fn decide_in(
+fn decide_on_view(
     world: &World,
     caller: &Caller,
     view: &PrincipalView,
@@ -301,7 +301,7 @@ pub fn allowed(
 ) -> (bool, bool) {
     let view = world.view(caller, action, resource, None);
     let allows = |stance| {
-        decide_in(world, caller, &view, action, resource, check, stance)
+        decide_on_view(world, caller, &view, action, resource, check, stance)
             .0
             .outcome
             == Outcome::Allow
