@@ -1,7 +1,7 @@
 //! Deciding one request (spec §5): the evaluation procedure over every policy type.
 
 use super::arn::{ArnPattern, Fields, ShortArns};
-use super::context::Context;
+use super::context::{Context, Stance};
 use super::document::{Effect, Policy, PrincipalElement, RequestView, ResourceQuery};
 use super::principal::{Caller, PrincipalMatch};
 use serde::Serialize;
@@ -483,7 +483,9 @@ struct Reading<'a> {
     resource: &'a str,
     policies: Policies<'a>,
     has_boundary: bool,
-    same_account: bool,
+    /// Does the resource belong to the caller's account? `None` when its owner is unknown
+    /// (an S3 ARN carries no account, and the input may not say whose the bucket is).
+    same_account: Option<bool>,
     iam_identity: bool,
     is_root: bool,
     /// AWS refuses the action on the resource whatever the policies say.
@@ -586,16 +588,17 @@ fn decide_for<const N: usize>(
         resource: ask.resource,
         policies,
         has_boundary: eval.has_boundary,
-        same_account: owner.is_some() && caller.account() == owner,
+        same_account: owner.map(|owner| caller.account() == Some(owner)),
         iam_identity,
         is_root,
         immutable: is_immutable(&service, name, ask.resource),
     };
-    scanned.map(|s| conclude(&reading, &s))
+    let stances = contexts.map(Context::stance);
+    std::array::from_fn(|i| conclude(&reading, &scanned[i], stances[i]))
 }
 
 /// The decision in one context, from the statements that apply in it (spec §5 steps 1–5).
-fn conclude(reading: &Reading<'_>, scanned: &Scanned<'_>) -> Decision {
+fn conclude(reading: &Reading<'_>, scanned: &Scanned<'_>, stance: Option<Stance>) -> Decision {
     let Reading {
         caller,
         service,
@@ -726,6 +729,10 @@ fn conclude(reading: &Reading<'_>, scanned: &Scanned<'_>) -> Decision {
             allow(grants)
         };
     }
+    // A resource whose owner is unknown may be the caller's account's in some request
+    // (asking "may"), is not surely so (asking "must"), and is taken as another account's
+    // in a concrete request that does not say (`check` asks for `--resource-account`).
+    let same_account = same_account.unwrap_or(stance == Some(Stance::May));
     if !same_account {
         return if rp_any && identity_ok {
             let mut statements = identity_refs;
