@@ -46,3 +46,34 @@ fn an_s3_object_of_an_unknown_owner_is_allowed_conditionally_by_an_identity_allo
         (Outcome::ImplicitDeny, Outcome::ImplicitDeny)
     );
 }
+
+/// A bucket the input holds a policy for has a known owner: its account's callers are allowed
+/// by their own Allow in every request, another account's only through the bucket's policy.
+#[test]
+fn an_s3_object_of_a_known_bucket_is_decided_with_its_owner() {
+    let analysis = common::analysis(
+        r#"account 111111111111 {
+             user alice { policy inline json {"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]} }
+           }
+           account 222222222222 {
+             user bob { policy inline json {"Version": "2012-10-17", "Statement": [
+               {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]} }
+           }
+           resource arn:aws:s3:::logs owner 111111111111 {
+             allow s3:PutObject on arn:aws:s3:::logs/* to account 222222222222;
+           }"#,
+    );
+    let alice = analysis.resolve("user/alice", None).unwrap();
+    let bob = analysis.resolve("user/bob", None).unwrap();
+    let decide = |p, action| {
+        let (may, must) = analysis.can(p, action, "arn:aws:s3:::logs/k").unwrap();
+        (may.outcome, must.outcome)
+    };
+    let allowed = (Outcome::Allow, Outcome::Allow);
+    let denied = (Outcome::ImplicitDeny, Outcome::ImplicitDeny);
+    assert_eq!(decide(alice, "s3:GetObject"), allowed);
+    assert_eq!(decide(bob, "s3:PutObject"), allowed);
+    // Twin: the bucket's policy does not admit bob to read.
+    assert_eq!(decide(bob, "s3:GetObject"), denied);
+}

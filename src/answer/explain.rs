@@ -145,7 +145,7 @@ impl Prepared {
             caller: &self.caller,
             action,
             resource,
-            resource_account: None,
+            resource_account: side.owner(),
             wildcard_only: false,
         };
         crate::policy::decide_in(ask, policies, [&contexts[0], &contexts[1]])
@@ -207,12 +207,17 @@ fn decide_on_view(
     check: Option<&Check>,
     stance: Stance,
 ) -> (Decision, Context) {
+    // The owner the model found for the resource (for an S3 ARN, from its bucket's policy).
+    let owner = match view.context.get("aws:resourceaccount") {
+        Some(ContextValue::Single(owner)) => Some(owner.clone()),
+        _ => None,
+    };
     let context = symbolic_context(world, caller, &view.context, resource, check, stance);
     let request = Request {
         caller: caller.clone(),
         action: action.to_string(),
         resource: resource.to_string(),
-        resource_account: None,
+        resource_account: owner,
         context,
         wildcard_only: false,
     };

@@ -50,6 +50,15 @@ pub struct ResourceSide {
 }
 
 impl ResourceSide {
+    /// The account that owns the resource, as the model found it (from the ARN, or for an S3
+    /// ARN from the bucket's policy): the `aws:ResourceAccount` it supplies.
+    pub fn owner(&self) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|(key, _)| *key == "aws:ResourceAccount")
+            .map(|(_, owner)| owner.as_str())
+    }
+
     /// Completes a caller's view with this side.
     pub fn add_to(self, view: &mut PrincipalView) {
         view.incomplete.extend(self.incomplete);
