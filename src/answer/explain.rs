@@ -160,14 +160,8 @@ impl Prepared {
         resource: &str,
         check: Option<&Check>,
     ) -> Arc<[Context; 2]> {
-        let own_account = (resource == "*"
-            && side.keys.iter().all(|(k, _)| *k != "aws:ResourceAccount"))
-        .then(|| self.caller.account())
-        .flatten()
-        .map(|account| ("aws:ResourceAccount", account));
-        let passed_to = check
-            .and_then(|c| c.passed_to)
-            .map(|service| ("iam:PassedToService", service));
+        let (own_account, passed_to) = request_keys(&self.caller, resource, check);
+        let own_account = own_account.filter(|_| side.owner().is_none());
         let keys = || {
             let side = side.keys.iter().map(|(k, v)| (*k, v.as_str()));
             side.chain(own_account).chain(passed_to)
@@ -246,14 +240,31 @@ fn symbolic_context(
 /// The keys the request itself sets: the caller's own account as `aws:ResourceAccount` on
 /// `"*"` (some resource of its account), and the service a role is passed to.
 fn add_request_keys(context: &mut Context, caller: &Caller, resource: &str, check: Option<&Check>) {
-    if resource == "*" {
-        if let Some(account) = caller.account() {
-            context.insert_default("aws:ResourceAccount", ContextValue::Single(account.into()));
-        }
+    let (own_account, passed_to) = request_keys(caller, resource, check);
+    if let Some((key, account)) = own_account {
+        context.insert_default(key, ContextValue::Single(account.into()));
     }
-    if let Some(service) = check.and_then(|c| c.passed_to) {
-        context.insert("iam:PassedToService", ContextValue::Single(service.into()));
+    if let Some((key, service)) = passed_to {
+        context.insert(key, ContextValue::Single(service.into()));
     }
+}
+
+/// What [`add_request_keys`] adds: the caller's own account on `"*"` (a default, set only
+/// where the resource gave none), and the service a role is passed to.
+type RequestKeys<'a> = (
+    Option<(&'static str, &'a str)>,
+    Option<(&'static str, &'static str)>,
+);
+
+fn request_keys<'a>(caller: &'a Caller, resource: &str, check: Option<&Check>) -> RequestKeys<'a> {
+    let own_account = (resource == "*")
+        .then(|| caller.account())
+        .flatten()
+        .map(|account| ("aws:ResourceAccount", account));
+    let passed_to = check
+        .and_then(|c| c.passed_to)
+        .map(|service| ("iam:PassedToService", service));
+    (own_account, passed_to)
 }
 
 /// One caller's requests on `"*"` (some resource), for deciding many actions: the view and
