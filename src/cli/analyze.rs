@@ -126,5 +126,9 @@ pub fn run(args: Args) -> Result<ExitCode, UsageError> {
         .and_then(|()| out.flush())
         .map_err(|e| UsageError(format!("cannot write the report: {e}")))?;
     lap("write", now);
+    // The process ends here: freeing the analysis' millions of small allocations one by one
+    // would cost more than the report's writing (25 ms of 1 s at 5,000 users).
+    std::mem::forget(report);
+    std::mem::forget(analysis);
     Ok(ExitCode::SUCCESS)
 }
