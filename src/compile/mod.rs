@@ -13,6 +13,7 @@
 //! target of a kind in an account becomes one *class* scope, `"*"` one *any* scope, and the
 //! rules in [`crate::derive`] decide classes as wholes.
 
+pub mod pass_role;
 pub mod scope;
 pub mod techniques;
 pub mod universe;
@@ -271,6 +272,8 @@ pub struct Compiled {
     pub assume: CheckId,
     /// `iam:CreateRole` and the two ways to give the new role a policy.
     pub create_role: [CheckId; 3],
+    /// `iam:PassRole`'s checks, and the principals decided per service it passes a role to.
+    pub pass_role: pass_role::PassRole,
     /// The node of each principal, by ARN.
     principals: HashMap<String, Id>,
 }
@@ -436,6 +439,7 @@ struct Compiler<'w> {
     assumed: HashMap<Id, Vec<String>>,
     inventory: Inventory,
     organization_known: bool,
+    pass_role: pass_role::PassRole,
 }
 
 impl<'w> Compiler<'w> {
@@ -449,6 +453,7 @@ impl<'w> Compiler<'w> {
             world,
             universe,
             facts: Facts::default(),
+            pass_role: pass_role::PassRole::new(&techniques::all_checks()),
             checks: techniques::all_checks(),
             statements: Vec::new(),
             documents: Vec::new(),
@@ -515,6 +520,7 @@ impl<'w> Compiler<'w> {
             full,
             assume,
             create_role,
+            pass_role: self.pass_role,
             principals: self.principal_index,
         }
     }
@@ -792,11 +798,19 @@ impl<'w> Compiler<'w> {
             principals: &self.principals,
             holder_index: &holder_index,
             known: self.organization_known,
+            pass_role: &self.pass_role,
         };
         let planned = crate::parallel::map(&documents, || (), |_, &pol| planner.plan(pol));
+        let mut per_service = Vec::new();
         for (pol, plans) in planned.into_iter().enumerate() {
             let document = self.documents[pol].clone();
             for plan in plans {
+                for &holder in &plan.per_service {
+                    match holder {
+                        ANY => per_service.extend(&self.holders[pol]),
+                        _ => per_service.push(holder),
+                    }
+                }
                 let statement = &document.policy.statements[plan.index];
                 let s = self.statements.len() as Stmt;
                 self.statements.push(StatementSite {
@@ -899,6 +913,9 @@ impl<'w> Compiler<'w> {
                 }
             }
         }
+        per_service.sort_unstable();
+        per_service.dedup();
+        self.pass_role.per_service = per_service;
     }
 
     /// Trust facts for `sts:AssumeRole` (spec §6), and RCPs on it (spec §5).
@@ -1442,6 +1459,7 @@ struct Planner<'c> {
     principals: &'c [Holder],
     holder_index: &'c HashMap<Id, usize>,
     known: bool,
+    pass_role: &'c pass_role::PassRole,
 }
 
 impl Planner<'_> {
@@ -1485,6 +1503,7 @@ impl Planner<'_> {
                     .flat_map(|c| &c.values)
                     .any(reads_variables);
             let mut decided_holders = Vec::with_capacity(holders.len());
+            let mut per_service = Vec::new();
             for holder in holders {
                 let (context, stanced) = match holder {
                     ANY => (&empty, &self.anyone),
@@ -1528,6 +1547,9 @@ impl Planner<'_> {
                         }
                     }
                 }
+                if self.pass_role.fold(&mut applies) {
+                    per_service.push(holder);
+                }
                 decided_holders.push((holder, applies));
             }
             plans.push(Planned {
@@ -1536,6 +1558,7 @@ impl Planner<'_> {
                 cross,
                 by_owner,
                 holders: decided_holders,
+                per_service,
             });
         }
         plans
@@ -1552,8 +1575,12 @@ struct Planned {
     cross: bool,
     /// The clauses on the target's account, decided per scope.
     by_owner: Option<crate::policy::condition::Condition>,
-    /// Each holder (or [`ANY`]) and the checks the Condition applies to, with the stance.
+    /// Each holder (or [`ANY`]) and the checks the Condition applies to, with the stance
+    /// (with [`pass_role::PassRole::any`] where it applies to every service alike).
     holders: Vec<(Id, Vec<(CheckId, bool)>)>,
+    /// The holders (or [`ANY`], every holder) for whom it tells `iam:PassRole`'s services
+    /// apart.
+    per_service: Vec<Id>,
 }
 
 /// What one statement decided per principal gives one holder: the checks it applies to and

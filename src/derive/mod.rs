@@ -15,7 +15,9 @@
 //! of the principal names are decided on their own and, when denied, left out of the world
 //! hub ([`principal::Except`] on the account's class). The grants of a statement every
 //! holder of its policy shares stay with the policy and are read through the policies in
-//! force, never copied to each principal.
+//! force, never copied to each principal. `iam:PassRole` is decided once for every service a
+//! role is passed to, unless the principal's statements tell the services apart
+//! ([`crate::compile::pass_role`]).
 //!
 //! The program runs in two stages. [`principal`] decides each principal and the edges it
 //! opens; nothing in it reads another principal's decisions, so it runs over [`shard`]s of

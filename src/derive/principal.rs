@@ -13,6 +13,23 @@ use crate::compile::universe::{Id, ANY};
 use crate::compile::{gain, Acct, CheckId, Compiled, Facts, Level, Pol, Stmt, Tech};
 use crepe::crepe;
 
+/// [`CheckKind`] of a check other than `iam:PassRole`.
+const ANY_CHECK: u8 = 0;
+/// [`CheckKind`] of `iam:PassRole` on every service alike ([`crate::compile::pass_role`]).
+const EVERY_SERVICE: u8 = 1;
+/// [`CheckKind`] of `iam:PassRole` to one service.
+const ONE_SERVICE: u8 = 2;
+
+/// Is a check of `kind` decided for a principal whose statements tell `iam:PassRole`'s
+/// services `apart` (or not)? Every other check is.
+fn asked(kind: u8, apart: bool) -> bool {
+    match kind {
+        EVERY_SERVICE => !apart,
+        ONE_SERVICE => apart,
+        _ => true,
+    }
+}
+
 crepe! {
     @input
     pub struct Principal(Id, Acct);
@@ -92,6 +109,10 @@ crepe! {
     pub struct IsAux(CheckId);
     @input
     pub struct Excluded(Id, Id);
+    @input
+    pub struct CheckKind(CheckId, u8);
+    @input
+    pub struct PerService(Id, bool);
 
     // ---- §5 "Policies in force": a principal's own policies, and a user's groups' (§8).
     struct InForce(Id, Pol);
@@ -105,21 +126,26 @@ crepe! {
     // everyone are the same for every holder of their policy: they stay with the policy
     // (PolAllow) and are read through InForce, never copied to each principal; the grants
     // decided per principal are the principal's own (OwnAllow). A principal's identity
-    // grants are the union of the two.
+    // grants are the union of the two. Only the policies in force for some principal of the
+    // shard are read so: the shard also holds its accounts' other groups' policies (a user
+    // may join any of them), which only their administrator test reads (GroupFull). Only
+    // the checks its holders are decided on are read ([`asked`]).
     struct PolAllow(Pol, CheckId, Id, bool);
-    PolAllow(pol, c, x, m) <- Statement(pol, s), Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
+    PolAllow(pol, c, x, m) <- InForcePolicy(pol, apart), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), CheckKind(c, f), (asked(f, apart)), On(s, ANY, x, m);
+    struct InForcePolicy(Pol, bool);
+    InForcePolicy(pol, apart) <- InForce(p, pol), PerService(p, apart);
     struct OwnAllow(Id, CheckId, Id, bool);
-    OwnAllow(p, c, x, m) <- InForce(p, pol), Statement(pol, s), Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), On(s, h, x, m);
+    OwnAllow(p, c, x, m) <- InForce(p, pol), Statement(pol, s), Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), PerService(p, apart), CheckKind(c, f), (asked(f, apart)), On(s, h, x, m);
     struct RawDeny(Id, CheckId, Id, bool);
-    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), On(s, ANY, x, m);
-    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), On(s, h, x, m);
+    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), Applies(s, c, ANY, m), PerService(p, apart), CheckKind(c, f), (asked(f, apart)), On(s, ANY, x, m);
+    RawDeny(p, c, x, m) <- InForce(p, pol), Statement(pol, s), !Allows(s), HolderOf(s, p, h), Applies(s, c, h, m), PerService(p, apart), CheckKind(c, f), (asked(f, apart)), On(s, h, x, m);
 
     // ---- §5 step 4: the permissions boundary must allow too; its Denies deny.
     struct Bounded(Id);
     Bounded(p) <- Boundary(p, _);
     struct PbHit(Id, Stmt, CheckId, bool);
-    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, ANY, m);
-    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), HolderOf(s, p, h), Applies(s, c, h, m);
+    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), Applies(s, c, ANY, m), PerService(p, apart), CheckKind(c, f), (asked(f, apart));
+    PbHit(p, s, c, m) <- Boundary(p, pol), Statement(pol, s), HolderOf(s, p, h), Applies(s, c, h, m), PerService(p, apart), CheckKind(c, f), (asked(f, apart));
     struct PbAllow(Id, CheckId, Id, bool);
     PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), On(s, ANY, x, m);
     PbAllow(p, c, x, m) <- PbHit(p, s, c, m), Allows(s), HolderOf(s, p, h), On(s, h, x, m);
@@ -143,9 +169,11 @@ crepe! {
     // ---- Candidates: what each principal's identity policies grant, as classes or targets.
     // Same-account checks (§7: PassRole needs the role in the caller's account; IAM objects
     // of another account have no resource policy, so the caller's Allow cannot reach them).
+    // `iam:PassRole` is decided on the check of every service alike, or on each service's,
+    // as the principal's statements tell the services apart or not ([`asked`]).
     struct Cand(Id, CheckId, Id, bool);
-    Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
-    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
+    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
     // Auxiliary actions are decided only for principals whose policies name a technique
     // that needs them.
     Cand(p, c, k, m) <- NeedsAux(p, c), InForce(p, pol), PolAllow(pol, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
@@ -160,8 +188,8 @@ crepe! {
     PolNeedsAux(pol, c) <- PolAllow(pol, c1, _, _), TechCheck(v, c1), TechAux(v, c);
     PolNeedsAux(pol, c) <- PolAllow(pol, c, _, _), TechOnAux(v), TechCheck(v, c);
     PolNeedsAux(pol, c) <- PolAllow(pol, c, _, _), Special(c, code), (code == special::CREATE_ROLE || code == special::ROLE_POLICY);
-    Cand(p, c, t, m) <- InForce(p, pol), PolAllow(pol, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
-    Cand(p, c, t, m) <- OwnAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k);
+    Cand(p, c, t, m) <- InForce(p, pol), PolAllow(pol, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
+    Cand(p, c, t, m) <- OwnAllow(p, c, t, m), InClass(t, k), Principal(p, a), CheckClass(c, a, k), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
     // sts:AssumeRole reaches roles of every account (§6). A grant on every role of every
     // account is decided once, on the world class, not once per account.
     Cand(p, c, w, m) <- WorldClass(c, w), Within(w, y), PolAllow(pol, c, y, m), InForce(p, pol);
@@ -419,6 +447,35 @@ pub fn run(compiled: &Compiled, f: &Facts) -> Decided {
     rt.extend(f.in_class.iter().map(|&(t, k)| InClass(t, k)));
     rt.extend(f.excluded.iter().map(|&(y, t)| Excluded(y, t)));
     rt.extend(f.check_class.iter().map(|&(c, a, k)| CheckClass(c, a, k)));
+    // `iam:PassRole` on every service alike: the classes of its services' checks (the same
+    // for each), and every technique that passes a role ([`crate::compile::pass_role`]).
+    let pass = &compiled.pass_role;
+    let (any, first) = (pass.any, pass.services.first().copied());
+    rt.extend(
+        f.check_class
+            .iter()
+            .filter(|&&(c, _, _)| Some(c) == first)
+            .map(|&(_, a, k)| CheckClass(any, a, k)),
+    );
+    rt.extend(
+        f.tech_check
+            .iter()
+            .filter(|(_, c)| pass.services.binary_search(c).is_ok())
+            .map(|&(v, _)| TechCheck(v, any)),
+    );
+    rt.extend((0..compiled.checks.len() as CheckId).map(|c| {
+        let kind = match pass.services.binary_search(&c) {
+            Ok(_) => ONE_SERVICE,
+            Err(_) => ANY_CHECK,
+        };
+        CheckKind(c, kind)
+    }));
+    rt.extend([CheckKind(any, EVERY_SERVICE)]);
+    rt.extend(
+        f.principal
+            .iter()
+            .map(|&(p, _)| PerService(p, pass.is_per_service(p))),
+    );
     rt.extend(f.cross_account.iter().map(|&c| CrossAccount(c)));
     rt.extend(f.world_class.iter().map(|&(c, w)| WorldClass(c, w)));
     rt.extend(f.scp_level.iter().map(|&(a, l)| ScpLevel(a, l)));
@@ -486,19 +543,28 @@ pub fn run(compiled: &Compiled, f: &Facts) -> Decided {
         unbounded,
         self_admins,
     ) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();
+    // A decision of `iam:PassRole` on every service alike is each service's.
+    let each_service = |(p, c, x, m): (Id, CheckId, Id, bool)| {
+        let (services, own): (&[CheckId], _) = match c == any {
+            true => (&pass.services, None),
+            false => (&[], Some(c)),
+        };
+        let checks = services.iter().copied().chain(own);
+        checks.map(move |c| (p, c, x, m))
+    };
     Decided {
         needs_aux: needs_aux.into_iter().map(|NeedsAux(a, b)| (a, b)).collect(),
         allowed: allowed
             .into_iter()
-            .map(|Allowed(a, b, c, d)| (a, b, c, d))
+            .flat_map(|Allowed(a, b, c, d)| each_service((a, b, c, d)))
             .collect(),
         class_allowed: class_allowed
             .into_iter()
-            .map(|ClassAllowed(a, b, c, d)| (a, b, c, d))
+            .flat_map(|ClassAllowed(a, b, c, d)| each_service((a, b, c, d)))
             .collect(),
         excepts: excepts
             .into_iter()
-            .map(|Except(a, b, c, d)| (a, b, c, d))
+            .flat_map(|Except(a, b, c, d)| each_service((a, b, c, d)))
             .collect(),
         edges: edges
             .into_iter()
