@@ -9,8 +9,8 @@ For each SIZE (users; default 1000 5000) it generates a one-account organisation
 scripts/gen_org.py (SIZE users, SIZE/10 groups, SIZE/2 roles, SIZE/5 customer policies) and
 times, under `/usr/bin/time -v` (wall clock and peak RSS), each run capped at --timeout seconds:
 
-- iamlog:  `iamlog analyze --input DIR --format json` (the authorization details and
-  organization.json of that organisation);
+- iamlog:  `iamlog analyze --input DIR --format json` (with --format text, the default text
+  report) on the authorization details and organization.json of that organisation;
 - the peers, on the same single authorization-details file, through the runners in
   ../shared/tools/peers: IAM-APE (iamape_all.py --summary: effective permissions of every
   principal), cloudsplaining (cloudsplaining_norm.py --summary: per-principal risks), PMapper
@@ -236,6 +236,8 @@ def main():
     ap.add_argument("--shared", default=default_shared(), help="the shared tree (default ../shared)")
     ap.add_argument("--peers-venv", help="venv of the peers (default SHARED/tools/peers/.venv)")
     ap.add_argument("--tools", default="iamlog,iamape,cloudsplaining,pmapper")
+    ap.add_argument("--format", choices=["json", "text"], default="json",
+                    help="iamlog's report: json (with the reachable lists) or text (default json)")
     ap.add_argument("--timeout", type=float, default=600, help="cap per run in seconds (default 600)")
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench"), help="generated data and logs")
     ap.add_argument("--json", help="also write the rows to this JSON file")
@@ -268,11 +270,12 @@ def main():
         base = None
         jobs = []
         if "iamlog" in tools:
-            jobs.append(("iamlog", "iamlog", [args.iamlog, "analyze", "--input", org, "--format", "json"], args.runs))
+            label = "iamlog" if args.format == "json" else "iamlog (text report)"
+            jobs.append(("iamlog", label, [args.iamlog, "analyze", "--input", org, "--format", args.format], args.runs))
             if args.accounts > 1:
                 multi = generate(args.work, size, args.accounts, args.seed)
                 jobs.append((f"iamlog-{args.accounts}acct", f"iamlog ({args.accounts} accounts)",
-                             [args.iamlog, "analyze", "--input", multi, "--format", "json"], args.runs))
+                             [args.iamlog, "analyze", "--input", multi, "--format", args.format], args.runs))
         for name in PEERS:
             if name in tools:
                 script, extra, _ = PEERS[name]
@@ -286,7 +289,7 @@ def main():
                 row = {"status": "error", "note": f"{args.iamlog} not found: cargo build --release first"}
             else:
                 row = measure(label, cmd, os.path.join(logs, f"{key}-{size}"), runs, args.timeout,
-                              check_json=key.startswith("iamlog"))
+                              check_json=key.startswith("iamlog") and args.format == "json")
             row["cap"] = args.timeout
             if row["status"] == "timeout":
                 timed_out.add(key)

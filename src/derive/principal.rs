@@ -253,10 +253,11 @@ crepe! {
     PbOk(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), Within(x, y), PbAllow(p, c, y, m);
     struct PbMiss(Id, CheckId, Id, bool);
     PbMiss(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), !PbOk(p, c, x, m);
-    struct CandAcct(Acct, CheckId, Id, bool);
-    CandAcct(a, c, x, m) <- Cand(p, c, x, m), Principal(p, a);
     // A level that allows a check on every resource (FullAWSAccess) allows every candidate;
-    // the others are asked candidate by candidate.
+    // the others are asked candidate by candidate, once per account (CandAcct: the
+    // candidates of the account's principals that such a level must be asked about).
+    struct CandAcct(Acct, CheckId, Id, bool);
+    CandAcct(a, c, x, m) <- Cand(p, c, x, m), Principal(p, a), ScpLevel(a, l), !LevelAll(l, c, m);
     struct LevelAll(Level, CheckId, bool);
     LevelAll(l, c, m) <- LevelAllow(l, ANY, c, y, m), IsAnyScope(y);
     struct LevelOk(Level, CheckId, Id, bool);
@@ -349,11 +350,14 @@ crepe! {
     Unbounded(p, m) <- Special(c, special::FULL), Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m);
     struct GroupFull(Id, bool);
     GroupFull(g, m) <- GroupPolicy(g, pol), Statement(pol, s), Allows(s), Applies(s, c, ANY, m), Special(c, special::FULL), On(s, ANY, x, m), IsAnyScope(x);
+    // The account's own administrator test: its class, asked of its SCPs alone.
     struct AcctFull(Acct, bool);
-    AcctFull(a, m) <- Special(c, special::FULL), CandAcct(a, c, _, m), !AcctFullBlocked(a, m);
+    AcctFull(a, m) <- Special(c, special::FULL), HasPrincipal(a), CheckClass(c, a, _), Mode(m), !AcctFullBlocked(a, m);
     struct AcctFullBlocked(Acct, bool);
     AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), ScpLevel(a, l), !LevelAll(l, c, m), !LevelOk(l, c, k, m);
-    AcctFullBlocked(a, m) <- Special(c, special::FULL), CandAcct(a, c, k, m), Within(k, y), AcctDeny(a, c, y, m);
+    AcctFullBlocked(a, m) <- Special(c, special::FULL), HasPrincipal(a), CheckClass(c, a, k), Mode(m), Within(k, y), AcctDeny(a, c, y, m);
+    struct HasPrincipal(Acct);
+    HasPrincipal(a) <- Principal(_, a);
 
     // ---- §10 "+any" to oneself: the principal can give itself any permission.
     struct SelfEmpower(Id, Tech, bool);
