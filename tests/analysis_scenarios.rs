@@ -545,3 +545,33 @@ fn a_not_resource_grant_leaves_out_the_roles_it_names() {
          arn:aws:iam::111111111111:role/ops hops=1 conditional=false\n"
     );
 }
+
+/// A service-linked role is exempt from its account's SCPs, but a role it creates is not:
+/// under an SCP that denies everything, creating a role and giving it any policy (row 11)
+/// makes no administrator. Its twin, without the SCP, does.
+#[test]
+fn a_role_created_under_an_scp_that_denies_everything_is_no_administrator() {
+    let organisation = |scp: &str| {
+        format!(
+            "organization o-test123456 r-test management 999999999999 {{\n  ou main ou-test-main0001 {{\n    account 111111111111 \"a\";\n{scp}  }}\n}}\naccount 111111111111 {{\n  role linked path \"/aws-service-role/ec2.amazonaws.com/\" {{\n    policy grant {{\n      allow iam:CreateRole, iam:AttachRolePolicy on *;\n    }}\n  }}\n}}\n"
+        )
+    };
+    let techniques = |text: &str| {
+        let a = common::analysis(text);
+        let role = a.resolve("role/linked", None).expect("the role");
+        a.escalation(role).map(|e| {
+            e.path
+                .iter()
+                .map(|s| s.technique.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    let open = techniques(&organisation(""));
+    assert!(
+        open.as_ref()
+            .is_some_and(|t| t.iter().any(|t| t.contains("create-role"))),
+        "{open:?}"
+    );
+    let guard = "    scp guard p-guard00001 {\n      deny * on *;\n    }\n";
+    assert_eq!(techniques(&organisation(guard)), None);
+}
