@@ -449,12 +449,13 @@ impl<'w> Compiler<'w> {
             universe.account(&account.id);
         }
         universe.modelled_accounts = world.accounts.len();
+        let checks = techniques::all_checks();
         Compiler {
             world,
             universe,
             facts: Facts::default(),
-            pass_role: pass_role::PassRole::new(&techniques::all_checks()),
-            checks: techniques::all_checks(),
+            pass_role: pass_role::PassRole::new(&checks),
+            checks,
             statements: Vec::new(),
             documents: Vec::new(),
             document_ids: HashMap::new(),

@@ -14,7 +14,7 @@ use crate::compile::{gain, Acct, CheckId, Compiled, Facts, Level, Pol, Stmt, Tec
 use crepe::crepe;
 
 /// [`CheckKind`] of a check other than `iam:PassRole`.
-const ANY_CHECK: u8 = 0;
+const OTHER_CHECK: u8 = 0;
 /// [`CheckKind`] of `iam:PassRole` on every service alike ([`crate::compile::pass_role`]).
 const EVERY_SERVICE: u8 = 1;
 /// [`CheckKind`] of `iam:PassRole` to one service.
@@ -470,7 +470,7 @@ pub fn run(compiled: &Compiled, f: &Facts) -> Decided {
     rt.extend((0..compiled.checks.len() as CheckId).map(|c| {
         let kind = match pass.services.binary_search(&c) {
             Ok(_) => ONE_SERVICE,
-            Err(_) => ANY_CHECK,
+            Err(_) => OTHER_CHECK,
         };
         CheckKind(c, kind)
     }));
