@@ -575,3 +575,28 @@ fn a_role_created_under_an_scp_that_denies_everything_is_no_administrator() {
     let guard = "    scp guard p-guard00001 {\n      deny * on *;\n    }\n";
     assert_eq!(techniques(&organisation(guard)), None);
 }
+
+/// `iam:PassRole` is decided per service a role is passed to when a statement reads
+/// `iam:PassedToService`: a grant to pass the EC2 role only to Lambda opens no EC2 path, and
+/// the same grant with the service EC2 does. Another PassRole grant, alike for every
+/// service, is read as every service's beside it.
+#[test]
+fn pass_role_is_decided_per_service_where_a_statement_reads_the_service() {
+    let role = "arn:aws:iam::111111111111:role/admin-role";
+    let grant = |service: &str| {
+        format!(
+            "      allow iam:PassRole on \"{role}\" when iam:PassedToService == \"{service}\";\n      allow iam:PassRole on \"arn:aws:iam::111111111111:role/other\";\n      allow ec2:RunInstances on *;"
+        )
+    };
+    let rest =
+        format!("{ADMIN_ROLE_EC2}\n  role other {{\n    trust service ec2.amazonaws.com;\n  }}");
+    let to_ec2 = escalation(&account(&grant("ec2.amazonaws.com"), &rest));
+    assert!(
+        to_ec2.as_ref().is_some_and(|e| e.contains("pass-role-ec2")),
+        "{to_ec2:?}"
+    );
+    assert_eq!(
+        escalation(&account(&grant("lambda.amazonaws.com"), &rest)),
+        None
+    );
+}
