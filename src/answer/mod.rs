@@ -800,8 +800,8 @@ impl Analysis {
                 })
                 .collect();
         }
-        let mut filter = who::Prefilter::new(&self.world, action, resource);
         let side = self.world.resource_side(action, resource, None);
+        let mut filter = who::Prefilter::new(&side, action, resource);
         let mut out = Vec::new();
         for p in self.principals() {
             let Some(prepared) = self.prepared(p) else {

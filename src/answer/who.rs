@@ -1,12 +1,14 @@
 //! Which principals `who_can` must decide: a sound prefilter.
 //!
 //! An IAM user or role session is allowed a request only through an Allow of its identity
-//! policies or of the resource's policy (spec §5). So when the resource has no policy, a
-//! principal none of whose identity policies (its groups' included, and the stand-ins for
-//! policies the input lacks) holds an Allow whose Action / NotAction covers the action cannot
-//! be allowed, and is not decided. Everything else is decided by the policy core: every
-//! principal when the resource has a policy, and every principal for the `sts:` actions
-//! (trust policies, and `sts:GetCallerIdentity`, which needs no permission).
+//! policies or an Allow of the resource's policy that names it, and a request to another
+//! account only through both (spec §5). So a principal is not decided when neither can apply
+//! to it: none of its identity policies (its groups' included, and the stand-ins for policies
+//! the input lacks) holds an Allow whose Action / NotAction covers the action and whose
+//! Resource / NotResource may cover the resource, and no such Allow of the resource's policy
+//! names it (or, for a resource of another account, when either is missing). Everything else
+//! is decided by the policy core, and every principal for the `sts:` actions (trust policies,
+//! and `sts:GetCallerIdentity`, which needs no permission).
 //!
 //! A request that is one of the analysis' checks on one of its targets (`iam:CreateAccessKey`
 //! on a user, say) needs no decision at all: derive has decided it for every principal, and
@@ -15,50 +17,102 @@
 use super::explain::Prepared;
 use crate::compile::universe::Id;
 use crate::compile::{CheckId, Compiled};
-use crate::model::World;
-use crate::policy::{Effect, Policy};
+use crate::model::{ResourceSide, World};
+use crate::policy::arn::Fields;
+use crate::policy::document::ResourceQuery;
+use crate::policy::pattern::NoVariables;
+use crate::policy::{Effect, Policy, Statement};
 use rustc_hash::FxHashMap as HashMap;
 use rustc_hash::FxHashSet as HashSet;
 
 /// The prefilter for one action on one resource.
-pub struct Prefilter {
+pub struct Prefilter<'s> {
     /// False when every principal must be decided.
     active: bool,
-    service: String,
-    name: String,
-    /// Per policy (by address, the policies being shared), whether it holds such an Allow.
+    /// The account that owns the resource, if known: a caller of another account needs an
+    /// Allow of the resource's policy as well as one of its own.
+    owner: Option<&'s str>,
+    asked: Asked<'s>,
+    /// The Allow statements of the resource's policy that may cover the request, whoever
+    /// makes it.
+    grants: Vec<&'s Statement>,
+    /// Per identity policy (by address, the policies being shared), whether it holds an
+    /// Allow that may cover the request.
     seen: HashMap<*const Policy, bool>,
 }
 
-impl Prefilter {
-    /// The prefilter for `action` on `resource`.
-    pub fn new(world: &World, action: &str, resource: &str) -> Prefilter {
+/// The request, as the prefilter reads statements against it.
+struct Asked<'s> {
+    /// The action's service, lowercase, and its name.
+    service: String,
+    name: &'s str,
+    /// The resource, unless it is a pattern (which a Resource element may cover in part).
+    resource: Option<Fields<'s>>,
+}
+
+impl<'s> Prefilter<'s> {
+    /// The prefilter for `action` on `resource`, whose side of the request is `side`.
+    pub fn new(side: &'s ResourceSide, action: &'s str, resource: &'s str) -> Prefilter<'s> {
         let (service, name) = action.split_once(':').unwrap_or((action, ""));
-        let service = service.to_ascii_lowercase();
-        let active = service != "sts" && world.resource_policy(resource).is_none();
+        let asked = Asked {
+            service: service.to_ascii_lowercase(),
+            name,
+            resource: (!resource.contains(['*', '?'])).then(|| Fields::split(resource)),
+        };
+        let statements = side.document.iter().flat_map(|d| &d.policy.statements);
         Prefilter {
-            active,
-            service,
-            name: name.to_string(),
+            active: asked.service != "sts",
+            owner: side.owner(),
+            grants: statements.filter(|s| asked.may_allow(s)).collect(),
+            asked,
             seen: HashMap::default(),
         }
     }
 
-    /// False only when the caller provably cannot be allowed.
+    /// False only when the caller provably cannot be allowed: it needs an Allow of its own
+    /// identity policies or one of the resource's policy that names it, and both when the
+    /// resource is another account's.
     pub fn may_allow(&mut self, prepared: &Prepared) -> bool {
         if !self.active {
             return true;
         }
-        let (service, name, seen) = (&self.service, &self.name, &mut self.seen);
+        let caller = prepared.caller();
+        let granted = self
+            .grants
+            .iter()
+            .any(|s| s.principal_matches(caller).is_some());
+        let other_account = self.owner.is_some_and(|o| caller.account() != Some(o));
+        match (other_account, granted) {
+            (true, false) => return false,
+            (false, true) => return true,
+            _ => {}
+        }
+        let (asked, seen) = (&self.asked, &mut self.seen);
         prepared.identity_may_allow(|policy| {
-            *seen.entry(policy as *const Policy).or_insert_with(|| {
-                policy
-                    .statements
-                    .iter()
-                    .any(|s| s.effect == Effect::Allow && s.action_matches(service, name))
-            })
+            *seen
+                .entry(policy as *const Policy)
+                .or_insert_with(|| policy.statements.iter().any(|s| asked.may_allow(s)))
         })
     }
+}
+
+impl Asked<'_> {
+    /// May `s` be an Allow that applies to the request, for some caller in some request?
+    fn may_allow(&self, s: &Statement) -> bool {
+        s.effect == Effect::Allow
+            && s.action_matches(&self.service, self.name)
+            && self.resource.as_ref().is_none_or(|r| may_cover(s, r))
+    }
+}
+
+/// May the Resource / NotResource element of `s` cover `resource` in some request? A pattern
+/// with a policy variable may, whatever the resource: the caller's keys resolve it.
+fn may_cover(s: &Statement, resource: &Fields<'_>) -> bool {
+    let variables = s
+        .resource
+        .as_ref()
+        .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
+    variables || s.resource_matches(ResourceQuery::Exact(*resource), true, &NoVariables)
 }
 
 /// Who is allowed each check on each scope, from the derived decisions, built on the first
