@@ -22,7 +22,7 @@ pub use load::{
 
 use crate::diag::{Diagnostic, Located};
 use crate::policy::Policy;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 

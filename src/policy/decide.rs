@@ -2,7 +2,7 @@
 
 use super::arn::{ArnPattern, Fields, ShortArns};
 use super::context::{Context, Stance};
-use super::document::{Effect, Policy, PrincipalElement, RequestView, ResourceQuery};
+use super::document::{Effect, Policy, PrincipalElement, RequestView, ResourceQuery, ServiceKey};
 use super::principal::{Caller, PrincipalMatch};
 use serde::Serialize;
 use std::fmt;
@@ -326,22 +326,26 @@ fn to_refs(hits: Vec<Hit<'_>>) -> Vec<StatementRef> {
 struct Evaluator<'a, const N: usize> {
     /// The request; its context gives the values of policy variables.
     view: RequestView<'a>,
+    /// The request's service, to look up in the policies' statement indices.
+    service: ServiceKey<'a>,
     contexts: [&'a Context; N],
     has_boundary: bool,
 }
 
 impl<const N: usize> Evaluator<'_, N> {
-    /// The statements of `policies` that apply, in each context.
+    /// Adds the statements of `policies` that apply, in each context, to what `at` picks of
+    /// each context's [`Scanned`].
     fn scan<'p>(
         &self,
         source: Source,
         policies: impl IntoIterator<Item = (usize, &'p Policy)>,
-    ) -> [Applicable<'p>; N] {
-        let mut out = std::array::from_fn(|_| Applicable::default());
+        scanned: &mut [Scanned<'p>; N],
+        at: impl for<'s> Fn(&'s mut Scanned<'p>) -> &'s mut Applicable<'p>,
+    ) {
         for (index, policy) in policies {
             for s in policy
                 .index
-                .candidates(self.view.service)
+                .candidates(self.service)
                 .map(|i| &policy.statements[i])
             {
                 let Some(principal) = self.matched(s) else {
@@ -352,10 +356,11 @@ impl<const N: usize> Evaluator<'_, N> {
                     policy: index,
                     statement: s,
                 };
-                for (out, context) in out.iter_mut().zip(self.contexts) {
+                for (scanned, context) in scanned.iter_mut().zip(self.contexts) {
                     if !s.condition.holds_in(context, s.effect) {
                         continue;
                     }
+                    let out = at(scanned);
                     match s.effect {
                         Effect::Allow => out.allows.push((hit, principal)),
                         Effect::Deny => out.denies.push(hit),
@@ -363,7 +368,6 @@ impl<const N: usize> Evaluator<'_, N> {
                 }
             }
         }
-        out
     }
 
     /// How `s` matches the request but for its condition ([`Statement::matches`]). A
@@ -524,6 +528,7 @@ fn decide_for<const N: usize>(
         return std::array::from_fn(|_| unreachable!("N is 0"));
     };
     let eval = Evaluator {
+        service: ServiceKey::new(&service),
         view: RequestView {
             caller,
             service: &service,
@@ -543,43 +548,49 @@ fn decide_for<const N: usize>(
     let rcps_apply = !policies.rcps.is_empty() && RCP_SERVICES.contains(&service.as_ref());
 
     let mut scanned: [Scanned; N] = std::array::from_fn(|_| Scanned::default());
+    let levels = |count: usize| std::iter::repeat_with(Applicable::default).take(count);
     if scps_apply {
+        for s in &mut scanned {
+            s.scp_levels.extend(levels(policies.scps.len()));
+        }
         for (l, level) in policies.scps.iter().enumerate() {
-            let found = eval.scan(Source::Scp(l), level.iter().map(|p| &**p).enumerate());
-            for (s, a) in scanned.iter_mut().zip(found) {
-                s.scp_levels.push(a);
-            }
+            let level = level.iter().map(|p| &**p).enumerate();
+            eval.scan(Source::Scp(l), level, &mut scanned, |s| {
+                &mut s.scp_levels[l]
+            });
         }
     }
     if rcps_apply {
+        for s in &mut scanned {
+            s.rcp_levels.extend(levels(policies.rcps.len()));
+        }
         for (l, level) in policies.rcps.iter().enumerate() {
-            let found = eval.scan(Source::Rcp(l), level.iter().map(|p| &**p).enumerate());
-            for (s, a) in scanned.iter_mut().zip(found) {
-                s.rcp_levels.push(a);
-            }
+            let level = level.iter().map(|p| &**p).enumerate();
+            eval.scan(Source::Rcp(l), level, &mut scanned, |s| {
+                &mut s.rcp_levels[l]
+            });
         }
     }
-    let found = eval.scan(Source::Resource, policies.resource.map(|p| (0, p)));
-    for (s, a) in scanned.iter_mut().zip(found) {
-        s.resource = a;
-    }
+    let resource_policy = policies.resource.map(|p| (0, p));
+    eval.scan(Source::Resource, resource_policy, &mut scanned, |s| {
+        &mut s.resource
+    });
     if iam_identity {
         let identity = policies.identity.iter().map(|p| &**p).enumerate();
         let boundaries = policies.boundaries.iter().map(|p| &**p).enumerate();
-        let found = eval.scan(Source::Identity, identity);
-        let bounded = eval.scan(Source::Boundary, boundaries);
-        let in_session = eval.scan(Source::Session, policies.session.map(|p| (0, p)));
-        for (((s, i), b), n) in scanned.iter_mut().zip(found).zip(bounded).zip(in_session) {
-            (s.identity, s.boundary, s.session) = (i, b, n);
-        }
+        let session = policies.session.map(|p| (0, p));
+        eval.scan(Source::Identity, identity, &mut scanned, |s| {
+            &mut s.identity
+        });
+        eval.scan(Source::Boundary, boundaries, &mut scanned, |s| {
+            &mut s.boundary
+        });
+        eval.scan(Source::Session, session, &mut scanned, |s| &mut s.session);
     }
-    let found = eval.scan(
-        Source::Endpoint,
-        policies.endpoints.into_iter().flatten().enumerate(),
-    );
-    for (s, a) in scanned.iter_mut().zip(found) {
-        s.endpoint = a;
-    }
+    let endpoints = policies.endpoints.into_iter().flatten().enumerate();
+    eval.scan(Source::Endpoint, endpoints, &mut scanned, |s| {
+        &mut s.endpoint
+    });
 
     let reading = Reading {
         caller,

@@ -211,12 +211,14 @@ pub struct Statement {
     action_order: ActionOrder,
 }
 
-/// The `service:name` items of a long Action list, sorted by service: a request compares
-/// names only with the items of its own service. Short lists are scanned as they are.
+/// The `service:name` items of a long Action list, by the hash of their service
+/// ([`ServiceKey`]): a request compares names only with the items of its own service. Short
+/// lists are scanned as they are.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct ActionOrder {
-    /// Indices of the `service:name` items, by service; empty for a short list.
-    by_service: Box<[u32]>,
+    /// The hash of the service of each `service:name` item and its index, sorted by hash;
+    /// empty for a short list.
+    by_service: Box<[(u64, u32)]>,
     /// The list holds `"*"`.
     any: bool,
 }
@@ -229,14 +231,13 @@ impl ActionOrder {
         if items.len() < Self::SHORT {
             return ActionOrder::default();
         }
-        let service = |i: &u32| match &items[*i as usize] {
-            ActionPattern::Service { service, .. } => Some(service),
-            _ => None,
-        };
-        let mut by_service: Vec<u32> = (0..items.len() as u32)
-            .filter(|i| service(i).is_some())
+        let mut by_service: Vec<(u64, u32)> = (items.iter().zip(0..))
+            .filter_map(|(item, i)| match item {
+                ActionPattern::Service { service, .. } => Some((ServiceKey::new(service).hash, i)),
+                _ => None,
+            })
             .collect();
-        by_service.sort_by(|a, b| service(a).cmp(&service(b)));
+        by_service.sort_unstable();
         ActionOrder {
             by_service: by_service.into(),
             any: items.contains(&ActionPattern::Any),
@@ -251,17 +252,13 @@ impl ActionOrder {
         if self.any {
             return true;
         }
-        let service_of = |i: u32| match &items[i as usize] {
-            ActionPattern::Service { service, .. } => &**service,
-            _ => "",
-        };
-        let start = self
-            .by_service
-            .partition_point(|&i| service_of(i) < service);
+        // Items of another service with the same hash fail `matches` on their service.
+        let hash = ServiceKey::new(service).hash;
+        let start = self.by_service.partition_point(|&(h, _)| h < hash);
         self.by_service[start..]
             .iter()
-            .take_while(|&&i| service_of(i) == service)
-            .any(|&i| items[i as usize].matches(service, name))
+            .take_while(|&&(h, _)| h == hash)
+            .any(|&(_, i)| items[i as usize].matches(service, name))
     }
 }
 
@@ -283,8 +280,9 @@ pub struct Policy {
 /// Which statements can apply to which service: a request looks only at those.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatementIndex {
-    /// Service prefix (lowercase) and the statements whose Action names it, sorted by service.
-    by_service: Vec<(Box<str>, Vec<u32>)>,
+    /// Service prefix (lowercase) with its hash ([`ServiceKey`]) and the statements whose
+    /// Action names it, sorted by hash and name.
+    by_service: Vec<(u64, Box<str>, Vec<u32>)>,
     /// Statements that can apply to any service (`"*"`, NotAction).
     any_service: Vec<u32>,
 }
@@ -308,32 +306,59 @@ impl StatementIndex {
                 let ActionPattern::Service { service, .. } = a else {
                     continue;
                 };
-                match index.by_service.binary_search_by(|(k, _)| k.cmp(service)) {
+                let key = ServiceKey::new(service);
+                let found = index
+                    .by_service
+                    .binary_search_by(|(h, k, _)| (*h, &**k).cmp(&(key.hash, service)));
+                match found {
                     Ok(at) => {
-                        let list = &mut index.by_service[at].1;
+                        let list = &mut index.by_service[at].2;
                         if list.last() != Some(&i) {
                             list.push(i);
                         }
                     }
-                    Err(at) => index.by_service.insert(at, (service.clone(), vec![i])),
+                    Err(at) => {
+                        let entry = (key.hash, service.clone(), vec![i]);
+                        index.by_service.insert(at, entry);
+                    }
                 }
             }
         }
         index
     }
 
-    /// The statements that may apply to `service` (lowercase), in document order.
-    pub fn candidates(&self, service: &str) -> impl Iterator<Item = usize> + '_ {
-        let specific = match self
-            .by_service
-            .binary_search_by(|(k, _)| (**k).cmp(service))
-        {
-            Ok(at) => self.by_service[at].1.as_slice(),
-            Err(_) => &[],
-        };
+    /// The statements that may apply to `service`, in document order.
+    pub fn candidates(&self, service: ServiceKey<'_>) -> impl Iterator<Item = usize> + '_ {
+        let from = self.by_service.partition_point(|(h, ..)| *h < service.hash);
+        let specific = self.by_service[from..]
+            .iter()
+            .take_while(|(h, ..)| *h == service.hash)
+            .find(|(_, k, _)| **k == *service.name)
+            .map_or(&[][..], |(.., list)| list.as_slice());
         Merge {
             a: &self.any_service,
             b: specific,
+        }
+    }
+}
+
+/// A service prefix (lowercase) and its hash: a request hashes its service once and looks it
+/// up in the [`StatementIndex`] of every policy by the hash, comparing names only on a match.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceKey<'a> {
+    name: &'a str,
+    hash: u64,
+}
+
+impl<'a> ServiceKey<'a> {
+    /// The key of `service` (lowercase).
+    pub fn new(service: &'a str) -> ServiceKey<'a> {
+        use std::hash::Hasher;
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(service.as_bytes());
+        ServiceKey {
+            name: service,
+            hash: hasher.finish(),
         }
     }
 }
@@ -1419,13 +1444,22 @@ mod tests {
         let policy = Policy::from_text(text, PolicyKind::Identity)
             .policy
             .unwrap();
-        let s3: Vec<usize> = policy.index.candidates("s3").collect();
+        let s3: Vec<usize> = policy.index.candidates(ServiceKey::new("s3")).collect();
         assert_eq!(s3, [0, 1, 2, 3]);
         assert_eq!(
-            policy.index.candidates("ec2").collect::<Vec<_>>(),
+            policy
+                .index
+                .candidates(ServiceKey::new("ec2"))
+                .collect::<Vec<_>>(),
             [1, 2, 3]
         );
-        assert_eq!(policy.index.candidates("kms").collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(
+            policy
+                .index
+                .candidates(ServiceKey::new("kms"))
+                .collect::<Vec<_>>(),
+            [1, 3]
+        );
     }
 
     #[test]

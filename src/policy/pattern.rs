@@ -484,7 +484,14 @@ fn starts_with(input: &[u8], lit: &[u8], case: Case) -> bool {
     let Some(head) = input.get(..lit.len()) else {
         return false;
     };
-    // Exact bytes first: one memcmp settles most comparisons, whatever the case rule.
+    // The first bytes settle most comparisons (a glob tries a literal at every position
+    // after a `*`) without calling `memcmp`; then exact bytes, whatever the case rule.
+    let same = |a: &u8, b: &u8| a == b || case == Case::Insensitive && a.eq_ignore_ascii_case(b);
+    if let (Some(a), Some(b)) = (head.first(), lit.first()) {
+        if !same(a, b) {
+            return false;
+        }
+    }
     head == lit || case == Case::Insensitive && head.eq_ignore_ascii_case(lit)
 }
 
