@@ -370,6 +370,36 @@ impl Condition {
         self.clauses.iter().all(|c| c.holds_in(context, effect))
     }
 
+    /// [`Condition::holds_in`] in each of `contexts`, which hold the same keys and values and
+    /// differ at most in stance: a clause on a key they hold is evaluated once for all.
+    pub fn holds_in_each<const N: usize>(
+        &self,
+        contexts: [&Context; N],
+        effect: Effect,
+    ) -> [bool; N] {
+        let mut holds = [true; N];
+        let Some(&first) = contexts.first() else {
+            return holds;
+        };
+        for clause in &self.clauses {
+            let present = first.get(&clause.key_lower);
+            let mut decided = None;
+            for (holds, context) in holds.iter_mut().zip(contexts).filter(|(h, _)| **h) {
+                let assumed = match present {
+                    None => context.assumption(&clause.key_lower, effect),
+                    Some(_) => None,
+                };
+                *holds = assumed.unwrap_or_else(|| {
+                    *decided.get_or_insert_with(|| clause.decide(present, first))
+                });
+            }
+            if !holds.contains(&true) {
+                break;
+            }
+        }
+        holds
+    }
+
     /// The keys the clauses test, lowercased.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.clauses.iter().map(|c| &*c.key_lower)
@@ -384,13 +414,18 @@ impl Clause {
 
     /// As [`Clause::holds`], in a statement of `effect` (which decides an open key).
     pub fn holds_in(&self, context: &Context, effect: Effect) -> bool {
-        let op = &self.operator;
         let present = context.get(&self.key_lower);
         if present.is_none() {
             if let Some(assumed) = context.assumption(&self.key_lower, effect) {
                 return assumed;
             }
         }
+        self.decide(present, context)
+    }
+
+    /// The clause on the key's value in `context` (`present`), absent or not, but not open.
+    fn decide(&self, present: Option<&Value>, context: &Context) -> bool {
+        let op = &self.operator;
         if op.test == Test::Null {
             let absent = match present {
                 None => true,

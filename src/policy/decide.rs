@@ -60,6 +60,14 @@ pub enum Source {
     Endpoint,
 }
 
+impl Source {
+    /// SCPs, RCPs and endpoint policies only let a request through: a decision reports their
+    /// Denies, never their Allows.
+    fn is_guardrail(self) -> bool {
+        matches!(self, Source::Scp(_) | Source::Rcp(_) | Source::Endpoint)
+    }
+}
+
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -291,6 +299,10 @@ fn is_trust_action(service: &str, name: &str) -> bool {
 /// The statements of one source that apply, split by effect.
 #[derive(Default)]
 struct Applicable<'p> {
+    /// Some Allow applies.
+    allowed: bool,
+    /// The Allows that apply, for the sources whose Allows a decision reports (a guardrail's
+    /// only let the request through: [`Source::is_guardrail`]).
     allows: Vec<(Hit<'p>, PrincipalMatch)>,
     denies: Vec<Hit<'p>>,
 }
@@ -356,13 +368,18 @@ impl<const N: usize> Evaluator<'_, N> {
                     policy: index,
                     statement: s,
                 };
-                for (scanned, context) in scanned.iter_mut().zip(self.contexts) {
-                    if !s.condition.holds_in(context, s.effect) {
+                let holds = s.condition.holds_in_each(self.contexts, s.effect);
+                for (scanned, holds) in scanned.iter_mut().zip(holds) {
+                    if !holds {
                         continue;
                     }
                     let out = at(scanned);
                     match s.effect {
-                        Effect::Allow => out.allows.push((hit, principal)),
+                        Effect::Allow if source.is_guardrail() => out.allowed = true,
+                        Effect::Allow => {
+                            out.allowed = true;
+                            out.allows.push((hit, principal));
+                        }
                         Effect::Deny => out.denies.push(hit),
                     }
                 }
@@ -661,13 +678,13 @@ fn conclude(reading: &Reading<'_>, scanned: &Scanned<'_>, stance: Option<Stance>
         return implicit(Blocker::Immutable);
     }
     // 2.–4. Guardrails: every level needs an applicable Allow.
-    if let Some(level) = rcp_levels.iter().position(|l| l.allows.is_empty()) {
+    if let Some(level) = rcp_levels.iter().position(|l| !l.allowed) {
         return implicit(Blocker::Rcp(level));
     }
-    if let Some(level) = scp_levels.iter().position(|l| l.allows.is_empty()) {
+    if let Some(level) = scp_levels.iter().position(|l| !l.allowed) {
         return implicit(Blocker::Scp(level));
     }
-    if policies.endpoints.is_some() && endpoint.allows.is_empty() {
+    if policies.endpoints.is_some() && !endpoint.allowed {
         return implicit(Blocker::Endpoint);
     }
 
