@@ -27,8 +27,6 @@ use rustc_hash::FxHashSet as HashSet;
 
 /// The prefilter for one action on one resource.
 pub struct Prefilter<'s> {
-    /// False when every principal must be decided.
-    active: bool,
     /// The account that owns the resource, if known: a caller of another account needs an
     /// Allow of the resource's policy as well as one of its own.
     owner: Option<&'s str>,
@@ -61,7 +59,6 @@ impl<'s> Prefilter<'s> {
         };
         let statements = side.document.iter().flat_map(|d| &d.policy.statements);
         Prefilter {
-            active: asked.service != "sts",
             owner: side.owner(),
             grants: statements.filter(|s| asked.may_allow(s)).collect(),
             asked,
@@ -73,7 +70,8 @@ impl<'s> Prefilter<'s> {
     /// identity policies or one of the resource's policy that names it, and both when the
     /// resource is another account's.
     pub fn may_allow(&mut self, prepared: &Prepared) -> bool {
-        if !self.active {
+        // Every principal is decided for the `sts:` actions.
+        if self.asked.service == "sts" {
             return true;
         }
         let caller = prepared.caller();
@@ -108,11 +106,8 @@ impl Asked<'_> {
 /// May the Resource / NotResource element of `s` cover `resource` in some request? A pattern
 /// with a policy variable may, whatever the resource: the caller's keys resolve it.
 fn may_cover(s: &Statement, resource: &Fields<'_>) -> bool {
-    let variables = s
-        .resource
-        .as_ref()
-        .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
-    variables || s.resource_matches(ResourceQuery::Exact(*resource), true, &NoVariables)
+    s.resource_has_variables()
+        || s.resource_matches(ResourceQuery::Exact(*resource), true, &NoVariables)
 }
 
 /// Who is allowed each check on each scope, from the derived decisions, built on the first

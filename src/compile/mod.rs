@@ -835,10 +835,7 @@ impl<'w> Compiler<'w> {
                 let mut classes: HashMap<Outcome, Id> = HashMap::new();
                 // Without policy variables in its Resource, a statement covers the same
                 // scopes for every holder: they are found once for each holder's account.
-                let varies = statement
-                    .resource
-                    .as_ref()
-                    .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
+                let varies = statement.resource_has_variables();
                 let mut by_holder_account: HashMap<Option<Acct>, Vec<Id>> = HashMap::new();
                 for (holder, applies) in plan.holders {
                     let context = match holder {
@@ -1480,10 +1477,7 @@ impl Planner<'_> {
                 continue;
             }
             let per_principal = statement.condition.keys().any(reads_principal)
-                || statement
-                    .resource
-                    .as_ref()
-                    .is_some_and(|r| r.items.iter().any(|p| p.has_variables()));
+                || statement.resource_has_variables();
             let holders: Vec<Id> = match per_principal {
                 true => self.holders[pol].clone(),
                 false => vec![ANY],

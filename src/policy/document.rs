@@ -549,6 +549,14 @@ impl Statement {
         any != self.action.negated
     }
 
+    /// Does a pattern of the Resource / NotResource element read a policy variable? Then
+    /// what it covers depends on the caller's keys.
+    pub fn resource_has_variables(&self) -> bool {
+        self.resource
+            .as_ref()
+            .is_some_and(|r| r.items.iter().any(|p| p.has_variables()))
+    }
+
     /// Does the Resource / NotResource element cover `resource`?
     pub fn resource_matches(
         &self,
