@@ -27,7 +27,7 @@ pub mod who;
 use crate::compile::techniques::{Check, TargetKind, ASSUME, TECHNIQUES};
 use crate::compile::universe::{Id, NodeKind};
 use crate::compile::{compile, Compiled, Tech};
-use crate::derive::{derive, Derived, CREATE_ROLE_TECH};
+use crate::derive::{derive_then, Derived, CREATE_ROLE_TECH};
 use crate::model::World;
 use crate::policy::{Caller, Decision};
 use explain::StatementInfo;
@@ -245,7 +245,8 @@ impl Analysis {
     }
 
     /// As [`Analysis::new`], calling `done` with the name of each stage as it ends
-    /// (`compile`, `derive`, `graph`): for timings and progress.
+    /// (`compile`, `derive` (with the graph of the edges, built meanwhile), `index`): for
+    /// timings and progress.
     pub fn new_with(world: World, done: impl FnMut(&'static str)) -> Analysis {
         Analysis::build(world, done, false).expect("no limit to exceed")
     }
@@ -275,20 +276,29 @@ impl Analysis {
                 crate::limits::FACTS.exceeded(format!("the input compiles to {facts} facts"))
             );
         }
-        let derived = derive(&compiled);
+        // The graph of the edges is built while the last stage of the derivation runs.
+        let (derived, graph) = derive_then(&compiled, |derived| {
+            let tuples = derived.count();
+            match limited && tuples as u64 > crate::limits::DERIVED.get() {
+                true => Err(tuples),
+                false => Ok(Graph::build(&compiled, derived)),
+            }
+        });
         done("derive");
-        let tuples = derived.count();
-        if limited && tuples as u64 > crate::limits::DERIVED.get() {
-            return Err(
-                crate::limits::DERIVED.exceeded(format!("the analysis derives {tuples} facts"))
-            );
-        }
-        let analysis = Analysis::from_parts(world, compiled, derived);
-        done("graph");
+        let graph = graph.map_err(|tuples| {
+            crate::limits::DERIVED.exceeded(format!("the analysis derives {tuples} facts"))
+        })?;
+        let analysis = Analysis::from_parts(world, compiled, derived, graph);
+        done("index");
         Ok(analysis)
     }
 
-    fn from_parts(world: World, mut compiled: Compiled, derived: Derived) -> Analysis {
+    fn from_parts(
+        world: World,
+        mut compiled: Compiled,
+        derived: Derived,
+        graph: Graph,
+    ) -> Analysis {
         // Parts of the input that could not be read are left out of the facts: say so, since
         // a statement left out may be one that allows (spec "Sound"). Policies the input names
         // but lacks are not left out (they stand in as Allows, src/model/unknown.rs) and are
@@ -306,7 +316,6 @@ impl Analysis {
                 "the input has {errors} errors: what could not be read is left out of the answers"
             ));
         }
-        let graph = Graph::build(&compiled, &derived);
         let mut full_admins = HashMap::default();
         for &(p, must) in &derived.full_admins {
             *full_admins.entry(p).or_insert(false) |= must;

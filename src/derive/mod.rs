@@ -86,6 +86,30 @@ pub struct Derived {
 }
 
 impl Derived {
+    /// Every relation sorted ([`hubs::Hubs`] comes sorted).
+    fn sorted(self) -> Derived {
+        fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
+            v.sort_unstable();
+            v
+        }
+        Derived {
+            needs_aux: sorted(self.needs_aux),
+            allowed: sorted(self.allowed),
+            class_allowed: sorted(self.class_allowed),
+            edges: sorted(self.edges),
+            hub_edges: sorted(self.hub_edges),
+            hub_targets: self.hub_targets,
+            assumes: sorted(self.assumes),
+            assume_hubs: sorted(self.assume_hubs),
+            assume_hub_targets: self.assume_hub_targets,
+            excepts: sorted(self.excepts),
+            full_admins: sorted(self.full_admins),
+            unbounded: sorted(self.unbounded),
+            self_admins: sorted(self.self_admins),
+            escalates: sorted(self.escalates),
+        }
+    }
+
     /// The number of derived tuples in every relation (for [`crate::limits::DERIVED`]).
     pub fn count(&self) -> usize {
         let Derived {
@@ -128,12 +152,30 @@ pub const SHARD_PRINCIPALS: usize = 500;
 
 /// Runs the program over the compiled facts, in shards of [`SHARD_PRINCIPALS`].
 pub fn derive(compiled: &Compiled) -> Derived {
-    derive_in_shards(compiled, SHARD_PRINCIPALS)
+    derive_then(compiled, |_| ()).0
+}
+
+/// As [`derive`], and `meanwhile` on every derived relation but [`Derived::escalates`],
+/// on one core while the other derives who escalates (stage 2 reads every shard's edges):
+/// what an answer reads of the edges (a graph of them, say) is built without waiting.
+pub fn derive_then<T: Send>(
+    compiled: &Compiled,
+    meanwhile: impl FnOnce(&Derived) -> T,
+) -> (Derived, T) {
+    derive_in_shards_then(compiled, SHARD_PRINCIPALS, meanwhile)
 }
 
 /// Runs the program with shards of at most `most` principals ([`shard::plan`]): the answer
 /// does not depend on `most`.
 pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
+    derive_in_shards_then(compiled, most, |_| ()).0
+}
+
+fn derive_in_shards_then<T: Send>(
+    compiled: &Compiled,
+    most: usize,
+    meanwhile: impl FnOnce(&Derived) -> T,
+) -> (Derived, T) {
     let shards = shard::plan(&compiled.facts, most);
     let (hubs, mut decided) = crate::parallel::join(
         || hubs::run(&compiled.facts),
@@ -142,64 +184,35 @@ pub fn derive_in_shards(compiled: &Compiled, most: usize) -> Derived {
             _ => decide_in_parallel(compiled, &shards),
         },
     );
-    fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-        v.sort_unstable();
-        v
-    }
-    // Stage 2 reads the edges; the decisions it does not read are sorted meanwhile.
-    let needs_aux = std::mem::take(&mut decided.needs_aux);
-    let allowed = std::mem::take(&mut decided.allowed);
-    let class_allowed = std::mem::take(&mut decided.class_allowed);
-    let excepts = std::mem::take(&mut decided.excepts);
-    let (escalation, (needs_aux, allowed, class_allowed, excepts)) = crate::parallel::join(
+    // Stage 2 reads the edges as they are; the relations are taken or copied to be sorted
+    // meanwhile.
+    let unsorted = Derived {
+        needs_aux: std::mem::take(&mut decided.needs_aux),
+        allowed: std::mem::take(&mut decided.allowed),
+        class_allowed: std::mem::take(&mut decided.class_allowed),
+        excepts: std::mem::take(&mut decided.excepts),
+        edges: decided.edges.clone(),
+        hub_edges: decided.hub_edges.clone(),
+        hub_targets: hubs.hub_targets.clone(),
+        assumes: decided.assumes.clone(),
+        assume_hubs: decided.assume_hubs.clone(),
+        assume_hub_targets: hubs.assume_hub_targets.clone(),
+        full_admins: decided.full_admins.clone(),
+        unbounded: decided.unbounded.clone(),
+        self_admins: decided.self_admins.clone(),
+        escalates: Vec::new(),
+    };
+    let (escalation, (mut derived, answer)) = crate::parallel::join(
         || organisation::run(&compiled.facts, &decided, &hubs),
         || {
-            (
-                sorted(needs_aux),
-                sorted(allowed),
-                sorted(class_allowed),
-                sorted(excepts),
-            )
+            let derived = unsorted.sorted();
+            let answer = meanwhile(&derived);
+            (derived, answer)
         },
     );
-    let ((edges, hub_edges, hub_targets), rest) = crate::parallel::join(
-        || {
-            (
-                sorted(decided.edges),
-                sorted(decided.hub_edges),
-                hubs.hub_targets,
-            )
-        },
-        || {
-            (
-                sorted(decided.assumes),
-                sorted(decided.assume_hubs),
-                hubs.assume_hub_targets,
-                sorted(decided.full_admins),
-                sorted(decided.unbounded),
-                sorted(decided.self_admins),
-                sorted(escalation.escalates),
-            )
-        },
-    );
-    let (assumes, assume_hubs, assume_hub_targets, full_admins, unbounded, self_admins, escalates) =
-        rest;
-    Derived {
-        needs_aux,
-        allowed,
-        class_allowed,
-        excepts,
-        edges,
-        hub_edges,
-        hub_targets,
-        assumes,
-        assume_hubs,
-        assume_hub_targets,
-        full_admins,
-        unbounded,
-        self_admins,
-        escalates,
-    }
+    derived.escalates = escalation.escalates;
+    derived.escalates.sort_unstable();
+    (derived, answer)
 }
 
 /// Decides the shards on every core, each worker taking the next shard when it is done.
