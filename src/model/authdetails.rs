@@ -951,7 +951,8 @@ fn last_segment(arn: &str) -> String {
 /// groups that are not in the input; AWS managed policies come from the bundled set.
 pub fn resolve(world: &mut World) {
     let mut missing: Vec<(Diagnostic, Origin)> = Vec::new();
-    let bundled = crate::managed::ManagedPolicies::bundled();
+    // Indexed only if the input lacks a policy it names (it usually holds them all).
+    let bundled = crate::managed::ManagedPolicies::bundled;
     // Every policy ARN the input defines, and those resolved so far.
     let mut known: std::collections::HashSet<String> = world
         .accounts
@@ -1002,7 +1003,7 @@ pub fn resolve(world: &mut World) {
                 continue;
             }
             known.insert(arn.to_string());
-            match bundled.get(arn) {
+            match bundled().get(arn) {
                 Some(p) => added.push(bundled_policy(arn, p)),
                 None if checked_by_text(origin, arn, &account.id) => {}
                 None => {
