@@ -286,7 +286,10 @@ crepe! {
 
     // ---- §10: techniques. Every auxiliary action must be allowed on some resource.
     struct TechCand(Id, Tech, bool);
-    TechCand(p, v, m) <- Allowed(p, c, _, m), TechCheck(v, c);
+    TechCand(p, v, m) <- AllowedCheck(p, c, m), TechCheck(v, c);
+    // The checks a principal is allowed on some scope: read once per check, not per scope.
+    struct AllowedCheck(Id, CheckId, bool);
+    AllowedCheck(p, c, m) <- Allowed(p, c, _, m);
     struct AuxMissing(Id, Tech, bool);
     AuxMissing(p, v, m) <- TechCand(p, v, m), TechAux(v, c), Principal(p, a), CheckClass(c, a, k), !Allowed(p, c, k, m);
     struct Ready(Id, Tech, bool);
