@@ -96,7 +96,7 @@ pub fn desugar(tree: &ast::File, file: usize, base: &Path, world: &mut World) {
             }
             ast::Item::Resource(r) => {
                 if let Some(rp) = d.resource(r, None) {
-                    d.world.resource_policies.push(rp);
+                    d.world.add_resource_policy(rp);
                 }
             }
             ast::Item::Organization(o) => {
@@ -188,7 +188,7 @@ impl Desugarer<'_> {
                 }
                 ast::AccountItem::Resource(r) => {
                     if let Some(rp) = self.resource(r, Some(&id)) {
-                        self.world.resource_policies.push(rp);
+                        self.world.add_resource_policy(rp);
                     }
                 }
             }

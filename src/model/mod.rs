@@ -456,12 +456,16 @@ pub struct World {
     pub accounts: Vec<Account>,
     /// The organisation, if its data was given.
     pub organization: Option<Organization>,
-    /// Resource policies.
-    pub resource_policies: Vec<ResourcePolicy>,
+    /// Resource policies: read them with [`World::resource_policies`], add them with
+    /// [`World::add_resource_policy`] (the lookup by ARN keeps an index of them).
+    pub(crate) resource_policies: Vec<ResourcePolicy>,
     /// Errors and warnings found while loading, located.
     pub diagnostics: Vec<Located>,
     /// Where managed policies, users and roles sit, built on first lookup.
     index: OnceLock<Index>,
+    /// Resource policies by ARN (the first of each), and how many there were when it was
+    /// built: with more or fewer since, [`World::resource_policy`] scans instead.
+    resource_index: OnceLock<(usize, HashMap<String, usize>)>,
 }
 
 /// Positions in [`World::accounts`] by name, so that lookups do not scan every account.
@@ -594,15 +598,42 @@ impl World {
         let bucket = arn
             .strip_prefix("arn:aws:s3:::")
             .and_then(|rest| rest.split_once('/'))
-            .map(|(bucket, _)| format!("arn:aws:s3:::{bucket}"));
-        self.resource_policies
-            .iter()
-            .find(|r| r.arn == arn)
-            .or_else(|| {
-                self.resource_policies
-                    .iter()
-                    .find(|r| Some(&r.arn) == bucket.as_ref())
-            })
+            .map(|(bucket, _)| &arn[..b"arn:aws:s3:::".len() + bucket.len()]);
+        self.resource_policy_of(arn)
+            .or_else(|| bucket.and_then(|b| self.resource_policy_of(b)))
+    }
+
+    /// The first resource policy whose ARN is `arn`: through the index when it was built
+    /// from the policies there are now (the crate only adds policies, never renames one),
+    /// else by a scan.
+    fn resource_policy_of(&self, arn: &str) -> Option<&ResourcePolicy> {
+        let policies = &self.resource_policies;
+        let (built_from, by_arn) = self.resource_index.get_or_init(|| {
+            let mut by_arn = HashMap::default();
+            for (i, r) in policies.iter().enumerate() {
+                by_arn.entry(r.arn.clone()).or_insert(i);
+            }
+            (policies.len(), by_arn)
+        });
+        match *built_from == policies.len() {
+            true => by_arn
+                .get(arn)
+                .and_then(|&i| policies.get(i))
+                .filter(|r| r.arn == arn),
+            false => policies.iter().find(|r| r.arn == arn),
+        }
+    }
+
+    /// The resource policies loaded, in the order read.
+    pub fn resource_policies(&self) -> &[ResourcePolicy] {
+        &self.resource_policies
+    }
+
+    /// Adds a resource policy (after any with the same ARN, which [`World::resource_policy`]
+    /// keeps finding first).
+    pub fn add_resource_policy(&mut self, policy: ResourcePolicy) {
+        self.resource_index = OnceLock::new();
+        self.resource_policies.push(policy);
     }
 
     /// Adds another world's contents (files, accounts, organisation, resource policies). Only
@@ -622,7 +653,7 @@ impl World {
         }
         for mut rp in other.resource_policies {
             shift(&mut rp.document.origin);
-            self.resource_policies.push(rp);
+            self.add_resource_policy(rp);
         }
         if let Some(mut org) = other.organization {
             for p in org.scps.iter_mut().chain(org.rcps.iter_mut()) {
@@ -712,4 +743,63 @@ pub(crate) fn merge_account(into: &mut Account, from: Account) {
         &p.arn
     });
     add(&mut into.policies, from.policies, |p| &p.arn);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::PolicyKind;
+
+    fn bucket_policy(arn: &str, sid: &str) -> ResourcePolicy {
+        let json = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": sid, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]
+        });
+        let policy = Policy::from_json(&json, PolicyKind::Resource).policy;
+        ResourcePolicy {
+            arn: arn.into(),
+            account: "111111111111".into(),
+            document: Document {
+                policy: Arc::new(policy.expect("a policy")),
+                origin: Origin {
+                    file: None,
+                    pointer: String::new(),
+                    text: None,
+                },
+            },
+        }
+    }
+
+    fn sid(rp: Option<&ResourcePolicy>) -> Option<&str> {
+        rp.and_then(|r| r.document.policy.statements[0].sid.as_deref())
+    }
+
+    #[test]
+    fn resource_policies_are_found_by_arn_and_objects_by_their_bucket() {
+        let mut world = World::default();
+        world.add_resource_policy(bucket_policy("arn:aws:s3:::logs", "bucket"));
+        world.add_resource_policy(bucket_policy("arn:aws:s3:::logs/special", "object"));
+        world.add_resource_policy(bucket_policy("arn:aws:s3:::logs", "second"));
+        let find = |arn| sid(world.resource_policy(arn));
+        assert_eq!(find("arn:aws:s3:::logs"), Some("bucket"));
+        assert_eq!(find("arn:aws:s3:::logs/special"), Some("object"));
+        assert_eq!(find("arn:aws:s3:::logs/a/b.txt"), Some("bucket"));
+        assert_eq!(find("arn:aws:s3:::other/a"), None);
+        assert_eq!(find("arn:aws:s3:::log"), None);
+    }
+
+    #[test]
+    fn a_resource_policy_added_after_a_lookup_is_found() {
+        let mut world = World::default();
+        world.add_resource_policy(bucket_policy("arn:aws:s3:::a", "a"));
+        assert_eq!(sid(world.resource_policy("arn:aws:s3:::b/k")), None);
+        world.add_resource_policy(bucket_policy("arn:aws:s3:::b", "b"));
+        assert_eq!(sid(world.resource_policy("arn:aws:s3:::b/k")), Some("b"));
+        // Added by the crate without resetting the index: the count tells it apart.
+        world
+            .resource_policies
+            .push(bucket_policy("arn:aws:s3:::c", "c"));
+        assert_eq!(sid(world.resource_policy("arn:aws:s3:::c/k")), Some("c"));
+        assert_eq!(sid(world.resource_policy("arn:aws:s3:::a")), Some("a"));
+    }
 }

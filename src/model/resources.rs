@@ -57,7 +57,7 @@ pub fn load(name: &str, text: Arc<str>, value: &Json<'_>, world: &mut World) {
     for (i, item) in items.iter().enumerate() {
         let at = format!("/ResourcePolicies/{i}");
         match read_item(item, &at, file, &mut diagnostics) {
-            Some(rp) => world.resource_policies.push(rp),
+            Some(rp) => world.add_resource_policy(rp),
             None => continue,
         }
     }
