@@ -155,7 +155,7 @@ pub fn derive(compiled: &Compiled) -> Derived {
     derive_then(compiled, |_| ()).0
 }
 
-/// As [`derive`], and `meanwhile` on every derived relation but [`Derived::escalates`],
+/// As [`derive()`], and `meanwhile` on every derived relation but [`Derived::escalates`],
 /// on one core while the other derives who escalates (stage 2 reads every shard's edges):
 /// what an answer reads of the edges (a graph of them, say) is built without waiting.
 pub fn derive_then<T: Send>(
