@@ -595,10 +595,12 @@ impl World {
     /// The resource policy that governs `arn`, if one was loaded: the resource's own, or for
     /// an S3 object its bucket's.
     pub fn resource_policy(&self, arn: &str) -> Option<&ResourcePolicy> {
+        // An object's ARN is its bucket's, then `/` and the key.
         let bucket = arn
-            .strip_prefix("arn:aws:s3:::")
-            .and_then(|rest| rest.split_once('/'))
-            .map(|(bucket, _)| &arn[..b"arn:aws:s3:::".len() + bucket.len()]);
+            .starts_with("arn:aws:s3:::")
+            .then(|| arn.split_once('/'))
+            .flatten()
+            .map(|(bucket, _)| bucket);
         self.resource_policy_of(arn)
             .or_else(|| bucket.and_then(|b| self.resource_policy_of(b)))
     }
