@@ -27,6 +27,14 @@
 //! administrator, asked backwards from the administrators
 //! ([`organisation::Escalates`]), which is linear in the edges. Reachable sets and shortest
 //! paths are walked by [`crate::answer`] over the derived edges.
+//!
+//! How the rules are written is also how crepe evaluates them: the body is the join plan, in
+//! the order written, and each pattern of bound columns an atom is read with gets an index
+//! that is kept up to date for every tuple of its relation. An index keyed by most of a
+//! tuple's columns holds a vector per tuple, so a large relation is never read with all its
+//! columns bound: a rule reads such an atom by a few columns and compares the rest
+//! (`Within(x, z), (z == y)`), or first narrows the relation to a small one that can be
+//! (`AssumeCand`, `MentionAllowed`). At 1,000 users this made stage 1 a quarter cheaper.
 
 pub mod hubs;
 pub mod organisation;

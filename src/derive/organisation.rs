@@ -46,8 +46,6 @@ crepe! {
     struct ActEdge(Id, Id, bool);
     ActEdge(p, q, m) <- Assumes(p, q, m);
     ActEdge(p, q, m) <- Edge(p, q, v, m), TechGain(v, g), (g == gain::ACT), (p != q);
-    struct HubLeads(Id, Tech, Id);
-    HubLeads(p, v, k) <- HubEdge(p, v, k, _), TechGain(v, g), (g == gain::ACT);
     struct HasHubExcept(Id, Tech, Id, bool);
     HasHubExcept(p, v, k, m) <- HubExcept(p, v, t, m), InClass(t, k);
     struct TargetEsc(Id, bool);
@@ -71,9 +69,9 @@ crepe! {
     AssumeHubEsc(k, a, m) <- TargetEsc(r, m2), AssumeHubTarget(k, a, r, m1), let m = (m1 && m2);
     // The holders of each hub, by whether their statements take targets out of it.
     struct PlainLead(Tech, Id, Id, bool);
-    PlainLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), !HasHubExcept(p, v, k, m);
+    PlainLead(v, k, p, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::ACT), !HasHubExcept(p, v, k, m);
     struct ExceptLead(Tech, Id, Id, bool);
-    ExceptLead(v, k, p, m) <- HubLeads(p, v, k), HubEdge(p, v, k, m), HasHubExcept(p, v, k, m);
+    ExceptLead(v, k, p, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::ACT), HasHubExcept(p, v, k, m);
     struct AssumeExcepted(Id, bool);
     AssumeExcepted(p, m) <- AssumeExcept(p, _, m);
     AssumeExcepted(p, m) <- AssumeAcctExcept(p, _, m);
@@ -90,8 +88,8 @@ crepe! {
     WritePair(p, q) <- Edge(p, q, v, _), TechGain(v, g), (g == gain::EMPOWER);
     WritePair(p, q) <- Edge(q, p, v, _), TechGain(v, g), (g == gain::EMPOWER);
     struct OneHop(Id, Id, bool);
-    OneHop(p, q, m) <- WritePair(p, q), ActEdge(p, q, m);
-    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(v, k, q, m2), !HubExcept(p, v, q, m1), let m = (m1 && m2);
+    OneHop(p, q, m) <- WritePair(p, q), ActEdge(o, q, m), (o == p);
+    OneHop(p, q, m) <- WritePair(p, q), HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::ACT), HubTarget(u, j, q, m2), (u == v && j == k), !HubExcept(p, v, q, m1), let m = (m1 && m2);
     OneHop(p, q, m) <- WritePair(p, q), AssumeHub(p, k, m1), Principal(p, a), AssumeHubTarget(k, a, q, m2), !AssumeExcept(p, q, m1), Role(q, b), !AssumeAcctExcept(p, b, m1), let m = (m1 && m2);
     struct HubAdmin(Tech, Id, bool);
     HubAdmin(v, k, m) <- HubTarget(v, k, t, m1), FullAdmin(t, m2), let m = (m1 && m2);

@@ -172,12 +172,12 @@ crepe! {
     // `iam:PassRole` is decided on the check of every service alike, or on each service's,
     // as the principal's statements tell the services apart or not ([`asked`]).
     struct Cand(Id, CheckId, Id, bool);
-    Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
-    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
+    Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
+    Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
     // Auxiliary actions are decided only for principals whose policies name a technique
     // that needs them.
-    Cand(p, c, k, m) <- NeedsAux(p, c), InForce(p, pol), PolAllow(pol, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
-    Cand(p, c, k, m) <- NeedsAux(p, c), OwnAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, y);
+    Cand(p, c, k, m) <- NeedsAux(p, c), InForce(p, pol), Mode(m), PolAllow(pol, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y);
+    Cand(p, c, k, m) <- NeedsAux(p, c), OwnAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y);
     @output
     pub struct NeedsAux(Id, CheckId);
     NeedsAux(p, c) <- InForce(p, pol), PolNeedsAux(pol, c);
@@ -210,10 +210,10 @@ crepe! {
     // A class is decided as a whole, for the members no statement of the principal names;
     // the members some statement names are decided one by one.
     struct Mention(Id, CheckId, Id, bool);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, t, m), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, t, m), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, t, m), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, t, m), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, t, m), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), Principal(p, a), AcctMention(a, c, t, m), InClass(t, j), (j == k);
     struct AcctMention(Acct, CheckId, Id, bool);
     AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, t, m), InClass(t, _);
     AcctMention(a, c, t, m) <- AcctDeny(a, c, t, m), InClass(t, _);
@@ -223,7 +223,7 @@ crepe! {
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), RawDeny(p, c, y, m), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), PbAllow(p, c, y, m), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), InAcctClass(y, c, k);
-    Mention(p, c, k, m) <- LevelAllow(l, p, c, y, m), (p != ANY), WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), ScpLevel(a, l), InAcctClass(y, c, k);
+    Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), ScpAllowOf(p, c, y, m), InAcctClass(y, c, k);
     Mention(p, c, k, m) <- WorldClass(c, w), Cand(p, c, w, m), Principal(p, a), AcctMentionClass(a, c, k, m);
     struct AcctMentionClass(Acct, CheckId, Id, bool);
     AcctMentionClass(a, c, k, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), InAcctClass(y, c, k);
@@ -234,13 +234,16 @@ crepe! {
     InAcctClass(y, c, k) <- WorldClass(c, _), CheckClass(c, _, k), Within(y, k);
     InAcctClass(y, c, k) <- WorldClass(c, _), CheckClass(c, _, k), Contains(y, k);
     // A per-principal SCP Allow that names members: they are decided one by one.
-    Mention(p, c, t, m) <- LevelAllow(l, p, c, t, m), (p != ANY), InClass(t, k), Cand(p, c, k, m), Principal(p, a), ScpLevel(a, l);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpAllowOf(p, c, t, m), InClass(t, j), (j == k);
+    // The per-principal SCP Allows of a principal's account's levels.
+    struct ScpAllowOf(Id, CheckId, Id, bool);
+    ScpAllowOf(p, c, y, m) <- LevelAllow(l, p, c, y, m), (p != ANY), Principal(p, a), ScpLevel(a, l);
     // A NotResource that leaves members of a class out: they are decided one by one.
-    Mention(p, c, t, m) <- Cand(p, c, k, m), InForce(p, pol), PolAllow(pol, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), OwnAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, k);
-    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), Excluded(y, t), InClass(t, k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), InForce(p, pol), PolAllow(pol, c, y, m), Excluded(y, t), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), OwnAllow(p, c, y, m), Excluded(y, t), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), RawDeny(p, c, y, m), Excluded(y, t), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), PbAllow(p, c, y, m), Excluded(y, t), InClass(t, j), (j == k);
+    Mention(p, c, t, m) <- Cand(p, c, k, m), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), Excluded(y, t), InClass(t, j), (j == k);
     AcctMention(a, c, t, m) <- ScpLevel(a, l), LevelAllow(l, ANY, c, y, m), Excluded(y, t);
     AcctMention(a, c, t, m) <- AcctDeny(a, c, y, m), Excluded(y, t);
 
@@ -248,7 +251,7 @@ crepe! {
     struct Denied(Id, CheckId, Id, bool);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Within(x, y), RawDeny(p, c, y, m);
     Denied(p, c, x, m) <- Cand(p, c, x, m), Principal(p, a), !ScpExempt(p), Within(x, y), AcctDeny(a, c, y, m);
-    Denied(p, c, x, m) <- Cand(p, c, x, m), !ScpExempt(p), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), Within(x, y);
+    Denied(p, c, x, m) <- Cand(p, c, x, m), !ScpExempt(p), ScpHolder(p, s, h), ScpDenyOf(s, h, c, y, m), Within(x, z), (z == y);
     struct PbOk(Id, CheckId, Id, bool);
     PbOk(p, c, x, m) <- Cand(p, c, x, m), Bounded(p), Within(x, y), PbAllow(p, c, y, m);
     struct PbMiss(Id, CheckId, Id, bool);
@@ -272,17 +275,20 @@ crepe! {
     @output
     pub struct Allowed(Id, CheckId, Id, bool);
     // Guarded, and an identity statement allows (read here, not stored per candidate).
-    Allowed(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m), Within(x, y), OwnAllow(p, c, y, m);
-    Allowed(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m), InForce(p, pol), Within(x, y), PolAllow(pol, c, y, m);
+    Allowed(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m), OwnAllow(p, c, y, m), Within(x, z), (z == y);
+    Allowed(p, c, x, m) <- Cand(p, c, x, m), !Denied(p, c, x, m), !PbMiss(p, c, x, m), !ScpMiss(p, c, x, m), InForce(p, pol), PolAllow(pol, c, y, m), Within(x, z), (z == y);
     @output
     pub struct ClassAllowed(Id, CheckId, Id, bool);
     ClassAllowed(p, c, k, m) <- Allowed(p, c, k, m), CheckClass(c, _, k);
-    ClassAllowed(p, c, w, m) <- WorldClass(c, w), Allowed(p, c, w, m);
+    ClassAllowed(p, c, w, m) <- Allowed(p, c, w, m), WorldClass(c, w);
     @output
     pub struct Except(Id, CheckId, Id, bool);
-    Except(p, c, t, m) <- ClassAllowed(p, c, k, m), Mention(p, c, t, m), InClass(t, k), !Allowed(p, c, t, m);
+    Except(p, c, t, m) <- ClassAllowed(p, c, k, m), Mention(p, c, t, m), InClass(t, j), (j == k), !MentionAllowed(p, c, t, m);
     // A class the world class leaves out (its members are then out too).
-    Except(p, c, k, m) <- WorldClass(c, w), ClassAllowed(p, c, w, m), Mention(p, c, k, m), CheckClass(c, _, k), !Allowed(p, c, k, m);
+    Except(p, c, k, m) <- ClassAllowed(p, c, w, m), WorldClass(c, w), Mention(p, c, k, m), CheckClass(c, _, k), !MentionAllowed(p, c, k, m);
+    // The members and classes decided one by one that are allowed (few: read whole here).
+    struct MentionAllowed(Id, CheckId, Id, bool);
+    MentionAllowed(p, c, t, m) <- Allowed(p, c, t, m), Mention(p, c, t, m);
 
     // ---- §10: techniques. Every auxiliary action must be allowed on some resource.
     struct TechCand(Id, Tech, bool);
@@ -291,7 +297,12 @@ crepe! {
     struct AllowedCheck(Id, CheckId, bool);
     AllowedCheck(p, c, m) <- Allowed(p, c, _, m);
     struct AuxMissing(Id, Tech, bool);
-    AuxMissing(p, v, m) <- TechCand(p, v, m), TechAux(v, c), Principal(p, a), CheckClass(c, a, k), !Allowed(p, c, k, m);
+    AuxMissing(p, v, m) <- TechCand(p, v, m), TechAux(v, c), !AuxAllowed(p, c, m);
+    // An auxiliary check allowed on its class in the principal's account.
+    struct AuxAllowed(Id, CheckId, bool);
+    AuxAllowed(p, c, m) <- Allowed(p, c, k, m), AuxCheck(c), Principal(p, a), CheckClass(c, a, k);
+    struct AuxCheck(CheckId);
+    AuxCheck(c) <- TechAux(_, c);
     struct Ready(Id, Tech, bool);
     Ready(p, v, m) <- TechCand(p, v, m), !AuxMissing(p, v, m);
     @output
@@ -302,24 +313,27 @@ crepe! {
     HubEdge(p, v, k, m) <- Ready(p, v, m), TechCheck(v, c), ClassAllowed(p, c, k, m);
 
     // ---- §6: sts:AssumeRole.
+    // The candidates of sts:AssumeRole (the trusts below are read for each).
+    struct AssumeCand(Id, Id, bool);
+    AssumeCand(p, r, m) <- Special(c, special::ASSUME), Cand(p, c, r, m);
     struct HasTrustDeny(Id);
     HasTrustDeny(r) <- TrustDenied(r, _, _);
     @output
     pub struct Assumes(Id, Id, bool);
     // Same account: a trust naming the caller suffices with no identity permission (its
     // boundary, the SCPs and any Deny still apply, §5).
-    Assumes(p, r, m) <- TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Cand(p, c, r, m), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Cand(p, c, r, m), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
-    Assumes(p, r, m) <- TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), Cand(p, c, r, m), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AssumeCand(p, r, m), TrustNamed(r, p, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AssumeCand(p, r, m), TrustPublic(r, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
+    Assumes(p, r, m) <- AssumeCand(p, r, m), TrustPublicFrom(r, a, m), Role(r, a), Principal(p, a), Special(c, special::ASSUME), !Denied(p, c, r, m), !PbMiss(p, c, r, m), !ScpMiss(p, c, r, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     // Otherwise (another account, or a trust naming only the account): the trust and the
     // caller's own Allow of sts:AssumeRole on the role.
     struct AllowedRole(Id, Id, bool);
     AllowedRole(p, r, m) <- Special(c, special::ASSUME), Allowed(p, c, r, m);
-    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
-    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), Special(c, special::ASSUME), ClassAllowed(p, c, k, m), !Except(p, c, r, m);
-    AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, k), !AssumeExcept(p, r, m);
-    AllowedRole(p, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), ClassAllowed(p, c, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
-    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), ClassAllowed(p, c, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
+    AllowedRole(p, r, m) <- TrustNamed(r, p, m), InClass(r, k), AssumeHub(p, k, m), Special(c, special::ASSUME), !Except(p, c, r, m);
+    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), InClass(r, k), AssumeHub(p, k, m), Special(c, special::ASSUME), !Except(p, c, r, m);
+    AllowedRole(p, r, m) <- AssumeHub(p, k, m), HasTrustDeny(r), InClass(r, j), (j == k), !AssumeExcept(p, r, m);
+    AllowedRole(p, r, m) <- TrustNamed(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), AssumeHub(p, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
+    AllowedRole(p, r, m) <- TrustViaAccount(r, p, m), Special(c, special::ASSUME), WorldClass(c, w), AssumeHub(p, w, m), !Except(p, c, r, m), Role(r, b), !AssumeAcctExcept(p, b, m);
     AllowedRole(p, r, m) <- WorldClass(_, w), AssumeHub(p, w, m), HasTrustDeny(r), Role(r, b), !AssumeAcctExcept(p, b, m), !AssumeExcept(p, r, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustNamed(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     Assumes(p, r, m) <- AllowedRole(p, r, m), TrustViaAccount(r, p, m), Principal(p, a), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
@@ -328,16 +342,16 @@ crepe! {
     Assumes(p, r, m) <- AllowedRole(p, r, m), Principal(p, a), TrustPublicFrom(r, a, m), !TrustDenied(r, p, m), !RcpBlocked(r, a, m);
     @output
     pub struct AssumeHub(Id, Id, bool);
-    AssumeHub(p, k, m) <- Special(c, special::ASSUME), ClassAllowed(p, c, k, m);
+    AssumeHub(p, k, m) <- ClassAllowed(p, c, k, m), Special(c, special::ASSUME);
 
     // ---- What a class grant leaves out, for the walks and the escalation search.
     // Members of a class a principal's hub leaves out (a statement names them).
     @output
     pub struct HubExcept(Id, Tech, Id, bool);
-    HubExcept(p, v, t, m) <- HubEdge(p, v, k, m), TechCheck(v, c), Except(p, c, t, m), InClass(t, k);
+    HubExcept(p, v, t, m) <- HubEdge(p, v, k, m), TechCheck(v, c), Except(p, c, t, m), InClass(t, j), (j == k);
     @output
     pub struct AssumeExcept(Id, Id, bool);
-    AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, special::ASSUME), Except(p, c, r, m), InClass(r, k);
+    AssumeExcept(p, r, m) <- AssumeHub(p, k, m), Special(c, special::ASSUME), Except(p, c, r, m), InClass(r, j), (j == k);
     AssumeExcept(p, r, m) <- Special(c, special::ASSUME), WorldClass(c, w), AssumeHub(p, w, m), Except(p, c, r, m), Role(r, _);
     // The accounts whose roles the world class leaves out for a principal.
     @output
@@ -365,20 +379,25 @@ crepe! {
     // ---- §10 "+any" to oneself: the principal can give itself any permission.
     struct SelfEmpower(Id, Tech, bool);
     SelfEmpower(p, v, m) <- Edge(p, q, v, m), (p == q), TechGain(v, g), (g == gain::EMPOWER);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, k), TargetOk(v, p, m), !HubExcept(p, v, p, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, j), (j == k), TargetOk(v, p, m), !HubExcept(p, v, p, m);
     SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, j), (j == k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
     SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), PolicyDocument(x, pol), InForce(p, pol);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, j), (j == k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
     @output
     pub struct SelfAdmin(Id, Tech, bool);
     SelfAdmin(p, v, m) <- SelfEmpower(p, v, m1), Unbounded(p, m2), let m = (m1 && m2);
     // Row 8: a user joins a group whose policies allow everything.
     SelfAdmin(p, v, m) <- Edge(p, x, v, m1), TechGain(v, g), (g == gain::JOIN), User(p), GroupFull(x, m2), Unbounded(p, m3), let m = (m1 && m2 && m3);
-    SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, k), GroupFull(x, m2), !HubExcept(p, v, x, m1), Unbounded(p, m3), let m = (m1 && m2 && m3);
+    SelfAdmin(p, v, m) <- HubEdge(p, v, k, m1), TechGain(v, g), (g == gain::JOIN), User(p), InClass(x, j), (j == k), GroupFull(x, m2), !HubExcept(p, v, x, m1), Unbounded(p, m3), let m = (m1 && m2 && m3);
     // Row 11: create a role (trusting oneself) and give it any policy; the new role has no
     // boundary, and its account's SCPs apply.
-    SelfAdmin(p, CREATE_ROLE_TECH, m) <- Special(c, special::CREATE_ROLE), Principal(p, a), CheckClass(c, a, k), Allowed(p, c, k, m1), Special(c2, special::ROLE_POLICY), CheckClass(c2, a, k2), Allowed(p, c2, k2, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
+    SelfAdmin(p, CREATE_ROLE_TECH, m) <- CanCreateRole(p, a, m1), CanGiveRolePolicy(p, m2), AcctFull(a, m3), let m = (m1 && m2 && m3);
+    // Each allowed on its class in the principal's account.
+    struct CanCreateRole(Id, Acct, bool);
+    CanCreateRole(p, a, m) <- Special(c, special::CREATE_ROLE), Allowed(p, c, k, m), Principal(p, a), CheckClass(c, a, k);
+    struct CanGiveRolePolicy(Id, bool);
+    CanGiveRolePolicy(p, m) <- Special(c, special::ROLE_POLICY), Allowed(p, c, k, m), Principal(p, a), CheckClass(c, a, k);
 }
 
 /// What the decisions of a shard's principals derived (unsorted).
