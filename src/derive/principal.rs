@@ -175,7 +175,8 @@ crepe! {
     Cand(p, c, k, m) <- InForce(p, pol), PolAllow(pol, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
     Cand(p, c, k, m) <- OwnAllow(p, c, y, m), !IsAux(c), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y), CheckKind(c, f), PerService(p, apart), (asked(f, apart));
     // Auxiliary actions are decided only for principals whose policies name a technique
-    // that needs them.
+    // that needs them. (`Mode` binds the stance so that `PolAllow` is read through the
+    // index the other rules read it by.)
     Cand(p, c, k, m) <- NeedsAux(p, c), InForce(p, pol), Mode(m), PolAllow(pol, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y);
     Cand(p, c, k, m) <- NeedsAux(p, c), OwnAllow(p, c, y, m), Principal(p, a), CheckClass(c, a, k), Within(k, z), (z == y);
     @output
