@@ -128,6 +128,17 @@ fn every_technique_escalates_and_its_twin_does_not() {
     }
 }
 
+/// A technique reaches only the targets its own precondition admits (spec §10): a role passed
+/// to Lambda must trust Lambda; trusting EC2 (with an instance profile) meets the EC2
+/// technique's precondition, which the attacker lacks the permissions of.
+#[test]
+fn a_role_passed_to_a_service_must_trust_that_service() {
+    let grant = "      allow iam:PassRole on \"arn:aws:iam::111111111111:role/admin-role\";\n      allow lambda:CreateFunction, lambda:InvokeFunction on *;";
+    let lambda = escalation(&account(grant, &admin_role("lambda.amazonaws.com")));
+    assert!(lambda.is_some_and(|path| path.contains("pass-role-lambda")));
+    assert_eq!(escalation(&account(grant, ADMIN_ROLE_EC2)), None);
+}
+
 /// A path whose steps are only named is the explained path without the statements and the
 /// conditions the policy core finds (what a technique assumes is kept).
 #[test]

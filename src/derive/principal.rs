@@ -308,10 +308,10 @@ crepe! {
     Ready(p, v, m) <- TechCand(p, v, m), !AuxMissing(p, v, m);
     @output
     pub struct Edge(Id, Id, Tech, bool);
-    Edge(p, t, v, m) <- Ready(p, v, m), TechCheck(v, c), Allowed(p, c, t, m), TargetOk(v, t, m), TechGain(v, g), (p != t || g != gain::ACT);
+    Edge(p, t, v, m) <- Ready(p, v, m), TechCheck(v, c), Allowed(p, d, t, n), (d == c && n == m), TargetOk(u, t, l), (u == v && l == m), TechGain(v, g), (p != t || g != gain::ACT);
     @output
     pub struct HubEdge(Id, Tech, Id, bool);
-    HubEdge(p, v, k, m) <- Ready(p, v, m), TechCheck(v, c), ClassAllowed(p, c, k, m);
+    HubEdge(p, v, k, m) <- Ready(p, v, m), TechCheck(v, c), ClassAllowed(p, d, k, n), (d == c && n == m);
 
     // ---- §6: sts:AssumeRole.
     // The candidates of sts:AssumeRole (the trusts below are read for each).
@@ -380,11 +380,11 @@ crepe! {
     // ---- §10 "+any" to oneself: the principal can give itself any permission.
     struct SelfEmpower(Id, Tech, bool);
     SelfEmpower(p, v, m) <- Edge(p, q, v, m), (p == q), TechGain(v, g), (g == gain::EMPOWER);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, j), (j == k), TargetOk(v, p, m), !HubExcept(p, v, p, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER), InClass(p, j), (j == k), TargetOk(u, p, l), (u == v && l == m), !HubExcept(p, v, p, m);
     SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, j), (j == k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_MEMBERS), Member(p, x), InClass(x, j), (j == k), TargetOk(u, x, l), (u == v && l == m), !HubExcept(p, v, x, m);
     SelfEmpower(p, v, m) <- Edge(p, x, v, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), PolicyDocument(x, pol), InForce(p, pol);
-    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, j), (j == k), TargetOk(v, x, m), !HubExcept(p, v, x, m);
+    SelfEmpower(p, v, m) <- HubEdge(p, v, k, m), TechGain(v, g), (g == gain::EMPOWER_HOLDERS), InForce(p, pol), PolicyDocument(x, pol), InClass(x, j), (j == k), TargetOk(u, x, l), (u == v && l == m), !HubExcept(p, v, x, m);
     @output
     pub struct SelfAdmin(Id, Tech, bool);
     SelfAdmin(p, v, m) <- SelfEmpower(p, v, m1), Unbounded(p, m2), let m = (m1 && m2);
